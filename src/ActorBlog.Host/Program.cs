@@ -1,0 +1,2 @@
+// Composition root; filled in by the host work.
+return 0;

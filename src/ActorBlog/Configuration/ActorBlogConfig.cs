@@ -1,0 +1,63 @@
+using System.Collections;
+using System.Text.Json;
+using Akka.Configuration;
+
+namespace ActorBlog.Configuration;
+
+/// <summary>
+/// Layers the configuration: environment overrides over the operator's file over the shipped
+/// defaults. The result holds both <c>actorblog.*</c> and <c>akka.*</c>, so Akka sees the
+/// operator's tuning too.
+/// </summary>
+public static class ActorBlogConfig
+{
+    public const string DefaultsFileName = "actorblog.conf";
+
+    /// <summary>Environment variables that override a key of the file (secrets are read elsewhere, never merged into config).</summary>
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentOverrides = new Dictionary<string, string>
+    {
+        ["SPACES_ENDPOINT"] = "actorblog.backup.s3.endpoint",
+        ["SPACES_REGION"] = "actorblog.backup.s3.region",
+        ["SPACES_BUCKET"] = "actorblog.backup.s3.bucket",
+        ["ACTORBLOG_BACKUP_TARGET"] = "actorblog.backup.target",
+        ["ACTORBLOG_BACKUP_INTERVAL"] = "actorblog.backup.interval",
+    };
+
+    public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "config", DefaultsFileName);
+
+    /// <param name="operatorFile">The operator's HOCON file, or null.</param>
+    /// <param name="environment">Usually <see cref="Environment.GetEnvironmentVariables()"/>.</param>
+    public static Config Load(string? operatorFile, IDictionary environment, string? defaultsPath = null)
+    {
+        defaultsPath ??= DefaultsPath;
+        if (!File.Exists(defaultsPath))
+            throw new SettingsException("config", $"the shipped defaults are missing at {defaultsPath}");
+        var config = Parse(File.ReadAllText(defaultsPath), defaultsPath);
+
+        if (!string.IsNullOrWhiteSpace(operatorFile))
+        {
+            if (!File.Exists(operatorFile))
+                throw new SettingsException("--config", $"no such file: {operatorFile}");
+            config = Parse(File.ReadAllText(operatorFile), operatorFile).WithFallback(config);
+        }
+
+        foreach (var (variable, key) in EnvironmentOverrides)
+        {
+            if (environment[variable] is string value && value.Length > 0)
+                config = Parse($"{key} = {JsonSerializer.Serialize(value)}", variable).WithFallback(config);
+        }
+        return config;
+    }
+
+    private static Config Parse(string hocon, string source)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(hocon);
+        }
+        catch (Exception e)
+        {
+            throw new SettingsException(source, "not valid HOCON: " + e.Message.Split('\n')[0].Trim());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Akka.Configuration;
+
+namespace ActorBlog.Configuration;
+
+public enum BackupTargetKind { File, S3 }
+
+public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle, long PartSize);
+
+public sealed record RetentionSettings(int KeepLast, int KeepDaily, int KeepWeekly, int KeepMonthly);
+
+/// <summary>Everything the backup pipeline needs, read and checked once at start-up.</summary>
+public sealed record BackupSettings
+{
+    public required bool Enabled { get; init; }
+    public required TimeSpan Interval { get; init; }
+    public required BackupTargetKind Target { get; init; }
+    public required bool RestoreIfMissing { get; init; }
+    public required string Compression { get; init; }
+    public required int CompressionLevel { get; init; }
+    public required bool VerifyAfterUpload { get; init; }
+    public required string TempDir { get; init; }
+    public required string FilePath { get; init; }
+    public required S3Settings S3 { get; init; }
+    public required RetentionSettings Retention { get; init; }
+    public required SupervisionSettings Supervision { get; init; }
+    /// <summary>Null when drills are off.</summary>
+    public required TimeSpan? DrillInterval { get; init; }
+
+    public string TargetName => Target == BackupTargetKind.S3 ? "s3" : "file";
+
+    public static BackupSettings Create(Config config, BlogSettings blog)
+    {
+        const string p = "actorblog.backup";
+        var targetName = HoconReader.String(config, $"{p}.target").Trim().ToLowerInvariant();
+        var target = targetName switch
+        {
+            "file" => BackupTargetKind.File,
+            "s3" => BackupTargetKind.S3,
+            _ => throw new SettingsException($"{p}.target", $"unknown target '{targetName}' (expected file or s3)"),
+        };
+        var compression = HoconReader.String(config, $"{p}.compression").Trim().ToLowerInvariant();
+        if (compression != "zstd")
+            throw new SettingsException($"{p}.compression", $"unknown compression '{compression}' (expected zstd)");
+
+        var endpoint = HoconReader.String(config, $"{p}.s3.endpoint", allowEmpty: true).Trim();
+        if (endpoint.Length > 0 && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            throw new SettingsException($"{p}.s3.endpoint", $"'{endpoint}' is not an absolute URL");
+        var s3 = new S3Settings(
+            endpoint.Length == 0 ? null : endpoint,
+            HoconReader.String(config, $"{p}.s3.region"),
+            HoconReader.String(config, $"{p}.s3.bucket", allowEmpty: true).Trim(),
+            HoconReader.String(config, $"{p}.s3.prefix", allowEmpty: true).Trim('/', ' '),
+            HoconReader.Bool(config, $"{p}.s3.force-path-style"),
+            HoconReader.Bytes(config, $"{p}.s3.part-size", 5L << 20, 5L << 30));
+        if (target == BackupTargetKind.S3 && s3.Bucket.Length == 0)
+            throw new SettingsException($"{p}.s3.bucket", "is required when the target is s3 (or set SPACES_BUCKET)");
+
+        return new BackupSettings
+        {
+            Enabled = HoconReader.Bool(config, $"{p}.enabled"),
+            Interval = HoconReader.Duration(config, $"{p}.interval"),
+            Target = target,
+            RestoreIfMissing = HoconReader.Bool(config, $"{p}.restore-if-missing"),
+            Compression = compression,
+            CompressionLevel = HoconReader.Int(config, $"{p}.compression-level", 1, 19),
+            VerifyAfterUpload = HoconReader.Bool(config, $"{p}.verify-after-upload"),
+            TempDir = HoconReader.Path(config, $"{p}.temp-dir", blog.DataDir),
+            FilePath = HoconReader.Path(config, $"{p}.file.path", blog.DataDir),
+            S3 = s3,
+            Retention = new RetentionSettings(
+                HoconReader.Int(config, $"{p}.retention.keep-last", 1, 100_000),
+                HoconReader.Int(config, $"{p}.retention.keep-daily", 0, 100_000),
+                HoconReader.Int(config, $"{p}.retention.keep-weekly", 0, 100_000),
+                HoconReader.Int(config, $"{p}.retention.keep-monthly", 0, 100_000)),
+            Supervision = SupervisionSettings.Create(config),
+            DrillInterval = HoconReader.DurationOrOff(config, $"{p}.drill.interval"),
+        };
+    }
+}

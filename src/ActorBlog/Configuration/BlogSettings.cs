@@ -1,0 +1,44 @@
+using Akka.Configuration;
+
+namespace ActorBlog.Configuration;
+
+/// <summary>Where the blog keeps its files, how it listens and how it looks. Built once from HOCON.</summary>
+public sealed record BlogSettings
+{
+    public required string DataDir { get; init; }
+    public required string DatabasePath { get; init; }
+    public required string JournalPath { get; init; }
+    public required string Urls { get; init; }
+    public required string Title { get; init; }
+    public required Uri BaseUrl { get; init; }
+    public required int PageSize { get; init; }
+    public required TimeSpan WriteTimeout { get; init; }
+    public required TimeSpan BusyTimeout { get; init; }
+
+    /// <summary>The generated author token lives here when ACTORBLOG_AUTHOR_TOKEN is unset.</summary>
+    public string TokenPath => Path.Combine(DataDir, "author-token");
+
+    public static BlogSettings Create(Config config, string currentDirectory)
+    {
+        var dataDir = HoconReader.Path(config, "actorblog.data-dir", currentDirectory);
+        var baseUrl = HoconReader.String(config, "actorblog.blog.base-url");
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            throw new SettingsException("actorblog.blog.base-url", $"'{baseUrl}' is not an absolute http(s) URL");
+
+        var settings = new BlogSettings
+        {
+            DataDir = dataDir,
+            DatabasePath = HoconReader.Path(config, "actorblog.database", dataDir),
+            JournalPath = HoconReader.Path(config, "actorblog.journal", dataDir),
+            Urls = HoconReader.String(config, "actorblog.http.urls"),
+            Title = HoconReader.String(config, "actorblog.blog.title"),
+            BaseUrl = uri,
+            PageSize = HoconReader.Int(config, "actorblog.blog.page-size", 1, 100),
+            WriteTimeout = HoconReader.Duration(config, "actorblog.store.write-timeout"),
+            BusyTimeout = HoconReader.Duration(config, "actorblog.store.busy-timeout"),
+        };
+        if (string.Equals(settings.JournalPath, settings.DatabasePath, StringComparison.Ordinal))
+            throw new SettingsException("actorblog.journal", "must not be the blog database");
+        return settings;
+    }
+}

@@ -1,0 +1,33 @@
+using Ganss.Xss;
+using Markdig;
+
+namespace ActorBlog.Posts;
+
+/// <summary>
+/// Markdown to HTML that cannot carry script. Markdig renders (raw HTML allowed, as authors
+/// expect); HtmlSanitizer then removes script, event handlers and non-http(s) links.
+/// Runs once at write time, so readers are served stored HTML.
+/// </summary>
+public sealed class MarkdownRenderer
+{
+    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+        .UseAdvancedExtensions()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+
+    public string Render(string markdown) => _sanitizer.Sanitize(Markdown.ToHtml(markdown, _pipeline));
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        sanitizer.AllowedSchemes.Add("http");
+        sanitizer.AllowedSchemes.Add("https");
+        sanitizer.AllowedSchemes.Add("mailto");
+        // Markdig's advanced extensions put ids and classes on headings, tables and code.
+        sanitizer.AllowedAttributes.Add("class");
+        sanitizer.AllowedAttributes.Add("id");
+        return sanitizer;
+    }
+}

@@ -1,0 +1,29 @@
+namespace ActorBlog.Posts;
+
+/// <summary>A write for the <see cref="PostStore"/>. Each is answered with one <see cref="WriteResult"/>.</summary>
+public abstract record PostCommand;
+
+public sealed record CreatePost(PostInput Input) : PostCommand;
+
+/// <summary>Replaces a post. Fields the input leaves out (slug, tags, status) keep their stored values.</summary>
+public sealed record UpdatePost(long Id, int ExpectedVersion, PostInput Input) : PostCommand;
+
+public sealed record DeletePost(long Id) : PostCommand;
+
+/// <summary>The answer to a command; sent only once the transaction holding it has committed (or was never needed).</summary>
+public abstract record WriteResult;
+
+public sealed record PostSaved(Post Post, bool Created) : WriteResult;
+
+public sealed record PostDeleted(long Id) : WriteResult;
+
+public sealed record PostNotFound(long Id) : WriteResult;
+
+public sealed record SlugTaken(string Slug) : WriteResult;
+
+public sealed record VersionMismatch(long Id, int CurrentVersion) : WriteResult;
+
+public sealed record PostRejected(IReadOnlyDictionary<string, string[]> Errors) : WriteResult;
+
+/// <summary>The commit failed (disk full, I/O error): nothing of the command was written.</summary>
+public sealed record StoreUnavailable(string Reason) : WriteResult;

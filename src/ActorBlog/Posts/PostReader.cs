@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Posts;
+
+/// <summary>A page of posts and whether there are more.</summary>
+public sealed record PostPage(IReadOnlyList<Post> Posts, int Page, bool HasMore);
+
+/// <summary>
+/// Every read the blog makes, through pooled read-only connections: readers never queue behind
+/// the writer. Thread-safe; one instance serves the whole host.
+/// </summary>
+public sealed class PostReader(BlogDatabase database)
+{
+    public Post? ById(long id) =>
+        Query($"SELECT {PostRows.Columns} FROM posts WHERE id = $id", ("$id", id)).FirstOrDefault();
+
+    /// <summary>A published post by its current slug; drafts are invisible to readers.</summary>
+    public Post? PublishedBySlug(string slug) =>
+        Query($"SELECT {PostRows.Columns} FROM posts WHERE slug = $slug AND status = 'published'", ("$slug", slug)).FirstOrDefault();
+
+    /// <summary>The current slug of a published post that used to be called <paramref name="oldSlug"/>.</summary>
+    public string? RenamedTo(string oldSlug)
+    {
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT p.slug FROM slug_history h JOIN posts p ON p.id = h.post_id
+            WHERE h.slug = $slug AND p.status = 'published'
+            """;
+        command.Parameters.AddWithValue("$slug", oldSlug);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Published posts, newest first; <paramref name="tag"/> narrows to one tag.</summary>
+    public PostPage Published(int page, int pageSize, string? tag = null)
+    {
+        page = Math.Max(1, page);
+        var offset = (long)(page - 1) * pageSize;
+        var filter = tag is null ? "" : "AND id IN (SELECT post_id FROM post_tags WHERE tag = $tag)";
+        var posts = Query(
+            $"""
+            SELECT {PostRows.Columns} FROM posts
+            WHERE status = 'published' {filter}
+            ORDER BY published_at DESC, id DESC LIMIT $limit OFFSET $offset
+            """,
+            ("$tag", tag), ("$limit", pageSize + 1), ("$offset", offset));
+        return new PostPage(posts.Take(pageSize).ToList(), page, posts.Count > pageSize);
+    }
+
+    /// <summary>The author's view: drafts included. <paramref name="status"/> null means all.</summary>
+    public IReadOnlyList<Post> ForAuthor(PostStatus? status) => status is null
+        ? Query($"SELECT {PostRows.Columns} FROM posts ORDER BY updated_at DESC, id DESC")
+        : Query($"SELECT {PostRows.Columns} FROM posts WHERE status = $status ORDER BY updated_at DESC, id DESC",
+            ("$status", status.Value.ToApiString()));
+
+    /// <summary>Every published post's slug and last change, for the sitemap.</summary>
+    public IReadOnlyList<(string Slug, DateTimeOffset UpdatedAt)> PublishedSlugs()
+    {
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT slug, updated_at FROM posts WHERE status = 'published' ORDER BY published_at DESC, id DESC";
+        var result = new List<(string, DateTimeOffset)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) result.Add((reader.GetString(0), PostRows.ParseTime(reader.GetString(1))));
+        return result;
+    }
+
+    /// <summary>The database revision: it rises by one with every committed write.</summary>
+    public long Revision()
+    {
+        using var connection = database.OpenReader();
+        return PostRows.Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
+    }
+
+    public long Count()
+    {
+        using var connection = database.OpenReader();
+        return PostRows.Scalar(connection, "SELECT COUNT(*) FROM posts");
+    }
+
+    private List<Post> Query(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = database.OpenReader();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            if (command.CommandText.Contains(name, StringComparison.Ordinal))
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return PostRows.Read(command);
+    }
+}

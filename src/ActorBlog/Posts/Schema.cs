@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Posts;
+
+/// <summary>
+/// Schema migrations, numbered by <c>PRAGMA user_version</c>. Append a step; never edit one
+/// that has shipped, since databases in the field (and in backups) already ran it.
+/// </summary>
+public static class Schema
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE posts (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            slug         TEXT    NOT NULL UNIQUE,
+            title        TEXT    NOT NULL,
+            markdown     TEXT    NOT NULL,
+            html         TEXT    NOT NULL,
+            status       TEXT    NOT NULL CHECK (status IN ('draft', 'published')),
+            created_at   TEXT    NOT NULL,
+            updated_at   TEXT    NOT NULL,
+            published_at TEXT,
+            version      INTEGER NOT NULL
+        );
+        CREATE INDEX posts_by_publication ON posts (status, published_at DESC, id DESC);
+        CREATE TABLE post_tags (
+            post_id  INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            tag      TEXT    NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (post_id, tag)
+        );
+        CREATE INDEX post_tags_by_tag ON post_tags (tag, post_id);
+        -- Old slugs answer 301 to the post's current one.
+        CREATE TABLE slug_history (
+            slug    TEXT    PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+        );
+        -- revision: bumped by every committed write, so a backup can tell whether anything changed.
+        CREATE TABLE meta (
+            key   TEXT    PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        INSERT INTO meta (key, value) VALUES ('revision', 0);
+        """,
+    ];
+
+    public static int CurrentVersion => Steps.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        var version = UserVersion(connection);
+        if (version > Steps.Length)
+            throw new InvalidOperationException(
+                $"{connection.DataSource} has schema version {version}, newer than this program's {Steps.Length}");
+        for (var step = version; step < Steps.Length; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            BlogDatabase.Execute(connection, Steps[step], transaction);
+            BlogDatabase.Execute(connection, $"PRAGMA user_version = {step + 1};", transaction);
+            transaction.Commit();
+        }
+    }
+
+    public static int UserVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,2 +1,3 @@
-// Composition root; filled in by the host work.
-return 0;
+using ActorBlog.Host.Cli;
+
+return await CommandLine.RunAsync(args);

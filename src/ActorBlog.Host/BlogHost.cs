@@ -1,0 +1,80 @@
+using ActorBlog.Host.Web;
+using ActorBlog.Posts;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Serilog;
+
+namespace ActorBlog.Host;
+
+/// <summary>Composes the running blog: Kestrel, the actor system, the endpoints. Nothing else lives here.</summary>
+public static class BlogHost
+{
+    public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // Static files ship beside the program; data paths resolve against the current directory instead.
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+
+        var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
+        database.Migrate();
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Blog);
+        builder.Services.AddSingleton(options.Backup);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
+        builder.Services.AddSingleton<BearerTokenFilter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseSerilogRequestLogging();
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.MapHealth();
+        app.MapAuthorApi();
+        app.MapReaderPages();
+        return app;
+    }
+
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database)
+    {
+        akka.AddHocon(options.Config, HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<SerilogLogger>();
+            })
+            .WithActors((system, registry) =>
+            {
+                var clock = TimeProvider.System;
+                var renderer = new MarkdownRenderer();
+                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock)), "posts");
+                registry.Register<PostStore>(store);
+
+                // Kestrel has stopped taking requests by now; let queued writes commit and the WAL fold in.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-post-store",
+                    async () =>
+                    {
+                        await store.Ask<PostStore.Drained>(PostStore.Drain.Instance, options.Blog.WriteTimeout + TimeSpan.FromSeconds(5));
+                        return Akka.Done.Instance;
+                    });
+            });
+    }
+}

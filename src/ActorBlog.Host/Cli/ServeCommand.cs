@@ -1,0 +1,52 @@
+using System.CommandLine;
+using ActorBlog.Configuration;
+using Serilog;
+
+namespace ActorBlog.Host.Cli;
+
+/// <summary><c>serve [--urls URL]</c>: runs the blog until Ctrl-C or SIGTERM. Also what no command means.</summary>
+public static class ServeCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var rootUrls = UrlsOption();
+        root.Options.Add(rootUrls);
+        root.SetAction((parsed, ct) => RunAsync(parsed, parsed.GetValue(rootUrls), ct));
+
+        var serve = new Command("serve", "Serve the blog (the default)");
+        var urls = UrlsOption();
+        serve.Options.Add(urls);
+        serve.SetAction((parsed, ct) => RunAsync(parsed, parsed.GetValue(urls), ct));
+        root.Subcommands.Add(serve);
+    }
+
+    private static Option<string?> UrlsOption() => new("--urls")
+    {
+        Description = "Where to listen, e.g. http://127.0.0.1:5080 (overrides actorblog.http.urls)",
+    };
+
+    private static async Task<int> RunAsync(ParseResult parsed, string? urls, CancellationToken ct)
+    {
+        Log.Logger = Logging.CreateLogger();
+        try
+        {
+            var config = ActorBlogConfig.Load(CommandLine.ConfigFile(parsed), Environment.GetEnvironmentVariables());
+            var options = BlogHostOptions.Create(config, Directory.GetCurrentDirectory(), urls);
+            var app = BlogHost.Build(options, Log.Logger);
+            await app.RunAsync();
+            return CommandLine.Success;
+        }
+        catch (SettingsException e)
+        {
+            return CommandLine.Fail(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CommandLine.Fail(e.Message);
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

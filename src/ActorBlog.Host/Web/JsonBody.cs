@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ActorBlog.Host.Web;
+
+/// <summary>
+/// Reads a JSON request body strictly: JSON content type, at most <see cref="MaxBytes"/>, no
+/// duplicate or unknown properties, bounded depth. Every failure becomes a clear problem answer.
+/// </summary>
+public static partial class JsonBody
+{
+    public const long MaxBytes = 1024 * 1024;
+
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = 8,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    /// <returns>The value, or the problem to answer with.</returns>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        if (request.ContentLength > MaxBytes) return (null, TooLarge());
+        if (!request.HasJsonContentType())
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send the body as application/json."));
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            return value is null
+                ? (null, Problems.Status(StatusCodes.Status400BadRequest, "Malformed JSON", "The body must be a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            var detail = $"The body is not valid JSON for a post ({FirstSentence(e.Message)}).";
+            return (null, TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [field] = [FirstSentence(e.Message)] }, detail: detail, title: "Malformed JSON"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+    }
+
+    private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+        $"The body must be at most {MaxBytes / 1024} KiB.");
+
+    [System.Text.RegularExpressions.GeneratedRegex(" (during deserialization )?of type '[^']*'")]
+    private static partial System.Text.RegularExpressions.Regex TypeNames();
+
+    // System.Text.Json's messages are helpful but echo type names after the first sentence.
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        var sentence = end > 0 ? message[..end] : message.TrimEnd('.');
+        return TypeNames().Replace(sentence, "").Replace("System.", "", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections;
+using System.Net.Http.Headers;
+using ActorBlog.Configuration;
+using ActorBlog.Host;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Host.Tests.Infrastructure;
+
+/// <summary>The real host, in this process, on a random loopback port, over a temp data directory.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string Token = "test-token-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    private TestHost(WebApplication app, string root, BlogHostOptions options, Uri address)
+    {
+        _app = app;
+        Root = root;
+        Options = options;
+        Address = address;
+        Client = NewClient(Token);
+    }
+
+    public string Root { get; }
+    public BlogHostOptions Options { get; }
+    public Uri Address { get; }
+    /// <summary>Sends the author token; never follows redirects, so 301s can be seen.</summary>
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestHost> StartAsync(string? hocon = null, IDictionary? environment = null, string? root = null)
+    {
+        root ??= Path.Combine(Path.GetTempPath(), "actorblog-host-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        string? file = null;
+        if (hocon is not null) File.WriteAllText(file = Path.Combine(root, "test.conf"), hocon);
+        var env = environment ?? new Hashtable();
+        env["ACTORBLOG_AUTHOR_TOKEN"] ??= Token;
+        var config = ActorBlogConfig.Load(file, env);
+        var options = BlogHostOptions.Create(config, root, "http://127.0.0.1:0", env);
+        var app = BlogHost.Build(options, Serilog.Core.Logger.None);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestHost(app, root, options, new Uri(address));
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActorBlog.Host.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Host.Tests;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+/// <summary>The real program as a child process: start-up errors, signals, what it writes to its log.</summary>
+public sealed class ProgramTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorblog-program-").FullName;
+
+    private static readonly Dictionary<string, string> NoEnvironment = new();
+
+    [Theory]
+    [InlineData("ACTORBLOG_BACKUP_TARGET", "tape", "actorblog.backup.target")]
+    [InlineData("ACTORBLOG_BACKUP_INTERVAL", "-5s", "actorblog.backup.interval")]
+    [InlineData("ACTORBLOG_BACKUP_TARGET", "s3", "actorblog.backup.s3.bucket")]
+    [InlineData("ACTORBLOG_BACKUP_KEY", "too-short", "ACTORBLOG_BACKUP_KEY")]
+    public async Task A_bad_setting_stops_start_up_with_one_line_naming_the_key(string variable, string value, string key)
+    {
+        var (exit, stdout, stderr) = await ProgramProcess.RunAsync(_dir, new Dictionary<string, string> { [variable] = value }, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, exit);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(key, lines[0]);
+        Assert.DoesNotContain("Now listening", stdout);
+        Assert.False(File.Exists(Path.Combine(_dir, "data", "blog.db")), "nothing is created by a host that refused to start");
+    }
+
+    [Fact]
+    public async Task A_bad_config_file_value_names_the_key_too()
+    {
+        File.WriteAllText(Path.Combine(_dir, "bad.conf"), "actorblog.blog.page-size = lots");
+        var (exit, _, stderr) = await ProgramProcess.RunAsync(_dir, NoEnvironment, "--config", "bad.conf");
+        Assert.Equal(1, exit);
+        Assert.Contains("actorblog.blog.page-size", stderr);
+    }
+
+    [Theory]
+    [InlineData("--no-such-option")]
+    [InlineData("serve", "--urls")]
+    [InlineData("no-such-command")]
+    public async Task A_usage_error_exits_2(params string[] args)
+    {
+        var (exit, _, stderr) = await ProgramProcess.RunAsync(_dir, NoEnvironment, args);
+        Assert.Equal(2, exit);
+        Assert.NotEmpty(stderr);
+    }
+
+    [Fact]
+    public async Task Sigterm_finishes_writes_closes_the_database_and_secrets_never_reach_the_log()
+    {
+        const string token = "s3cr3t-token-that-must-not-leak-0123456789";
+        const string spacesSecret = "SPACES-SECRET-THAT-MUST-NOT-LEAK";
+        var backupKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        var env = new Dictionary<string, string>
+        {
+            ["ACTORBLOG_AUTHOR_TOKEN"] = token, ["SPACES_KEY"] = "SPACES-KEY-ID", ["SPACES_SECRET"] = spacesSecret, ["ACTORBLOG_BACKUP_KEY"] = backupKey,
+        };
+        await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0");
+        var address = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2));
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var writes = Enumerable.Range(0, 40).Select(i => client.PostAsJsonAsync("/api/posts", new { title = $"Post {i}", markdown = "x", status = "published" }));
+        var acknowledged = (await Task.WhenAll(writes)).Count(r => r.StatusCode == HttpStatusCode.Created);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/posts");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(wrong)).StatusCode);
+
+        Assert.Equal(0, await program.StopAsync());
+
+        Assert.Equal(40, acknowledged);
+        var db = Path.Combine(_dir, "data", "blog.db");
+        Assert.Equal(0, new FileInfo(db + "-wal") is { Exists: true } wal ? wal.Length : 0);
+        using (var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False"))
+        {
+            connection.Open();
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM posts";
+            Assert.Equal(40L, (long)count.ExecuteScalar()!);
+        }
+        var log = program.Output;
+        Assert.Contains("Now listening", log);
+        foreach (var secret in new[] { token, spacesSecret, backupKey, token[..12] })
+            Assert.DoesNotContain(secret, log);
+    }
+
+    [Fact]
+    public async Task A_generated_token_is_stored_with_mode_600_and_never_printed_in_full()
+    {
+        await using var program = ProgramProcess.Start(_dir, NoEnvironment, "--urls", "http://127.0.0.1:0");
+        var address = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2));
+        var tokenFile = Path.Combine(_dir, "data", "author-token");
+        var token = File.ReadAllText(tokenFile).Trim();
+        using var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
+        var list = await client.GetAsync("/api/posts");
+        await program.StopAsync();
+
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        Assert.True(token.Length >= 32);
+        Assert.DoesNotContain(token, program.Output);
+        Assert.Contains(tokenFile, program.Output);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}

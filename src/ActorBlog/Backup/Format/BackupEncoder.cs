@@ -54,7 +54,7 @@ public static class BackupEncoder
         return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
     }
 
-    /// <summary>Encodes a file into another file, fsynced before returning.</summary>
+    /// <summary>Encodes a file into a new file (it must not exist yet), fsynced before returning.</summary>
     public static async Task<EncodedBackup> EncodeFileAsync(
         string sourcePath, string destinationPath, byte[]? key,
         int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)

@@ -68,7 +68,7 @@ public sealed class FileBackupTarget : IBackupTarget
         // Walk only the deepest folder the prefix names; the rest of the tree cannot match.
         var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? prefix[..slash] : "";
         var start = folder.Length == 0 ? _root : Path.Combine(_root, folder);
-        if (folder.Length > 0 && !IsSafeKey(folder) || !Directory.Exists(start))
+        if ((folder.Length > 0 && !IsSafeKey(folder)) || !Directory.Exists(start))
             return Task.FromResult<IReadOnlyList<string>>([]);
 
         var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)

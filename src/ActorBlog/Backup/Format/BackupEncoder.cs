@@ -1,0 +1,70 @@
+using System.Buffers;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace ActorBlog.Backup.Format;
+
+/// <param name="SizeBytes">Raw bytes read from the source (the SQLite snapshot).</param>
+/// <param name="StoredBytes">Bytes written to the destination, as a target will store them.</param>
+/// <param name="Sha256">Lowercase hex SHA-256 of the written bytes.</param>
+public sealed record EncodedBackup(long SizeBytes, long StoredBytes, string Sha256);
+
+/// <summary>
+/// Turns a snapshot into the bytes a target stores: zstd, then (with a key) ABE1 encryption,
+/// hashed on the way out. Streams throughout; memory use does not grow with the database.
+/// </summary>
+public static class BackupEncoder
+{
+    public const int DefaultCompressionLevel = 3;
+    private const int CopyBufferSize = 128 * 1024;
+
+    /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
+    public static async Task<EncodedBackup> EncodeAsync(
+        Stream source, Stream destination, byte[]? key,
+        int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)
+    {
+        using var hashing = new HashingStream(destination, leaveOpen: true);
+        using var encrypting = key is null ? null : ChunkedAesGcm.CreateEncryptingStream(hashing, key);
+
+        long sizeBytes = 0;
+        var compressing = new CompressionStream((Stream?)encrypting ?? hashing, compressionLevel, leaveOpen: true);
+        await using (compressing.ConfigureAwait(false))
+        {
+            // A frame checksum lets a plain `zstd -d` notice damage even without our manifest.
+            compressing.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
+            {
+                int n;
+                while ((n = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct).ConfigureAwait(false)) > 0)
+                {
+                    await compressing.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    sizeBytes += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        } // disposing the compressor writes the end of the frame
+
+        if (encrypting is not null)
+            await encrypting.FinishAsync(ct).ConfigureAwait(false);
+        await hashing.FlushAsync(ct).ConfigureAwait(false);
+        return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
+    }
+
+    /// <summary>Encodes a file into a new file (it must not exist yet), fsynced before returning.</summary>
+    public static async Task<EncodedBackup> EncodeFileAsync(
+        string sourcePath, string destinationPath, byte[]? key,
+        int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)
+    {
+        var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var _ = source.ConfigureAwait(false);
+        var destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        await using var __ = destination.ConfigureAwait(false);
+        var encoded = await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
+        destination.Flush(flushToDisk: true);
+        return encoded;
+    }
+}

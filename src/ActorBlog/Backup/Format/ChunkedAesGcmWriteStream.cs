@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace ActorBlog.Backup.Format;
+
+/// <summary>
+/// Write side of <see cref="ChunkedAesGcm"/>. Holds at most one chunk of plaintext. Disposing
+/// without <see cref="FinishAsync"/> leaves the output without its final chunk on purpose: an
+/// aborted encode must never produce an object that decrypts as complete.
+/// </summary>
+public sealed class ChunkedAesGcmWriteStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
+    private readonly AesGcm _aes;
+    private readonly byte[] _header = ChunkedAesGcm.NewHeader();
+    private readonly byte[] _plain = new byte[ChunkedAesGcm.ChunkSize];
+    private readonly byte[] _sealed = new byte[ChunkedAesGcm.LengthSize + ChunkedAesGcm.ChunkSize + ChunkedAesGcm.TagSize];
+    private int _plainLength;
+    private uint _counter;
+    private bool _headerWritten;
+    private bool _finished;
+
+    internal ChunkedAesGcmWriteStream(Stream inner, ReadOnlySpan<byte> key, bool leaveOpen)
+    {
+        _inner = inner;
+        _leaveOpen = leaveOpen;
+        _aes = ChunkedAesGcm.CreateCipher(key);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanWrite => !_finished;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        EnsureWritable();
+        while (!buffer.IsEmpty)
+        {
+            // A full chunk is sealed only once more data arrives: until then it may be the last.
+            if (_plainLength == _plain.Length)
+            {
+                WriteHeaderOnce();
+                _inner.Write(_sealed, 0, SealChunk(last: false));
+            }
+            buffer = buffer[Buffer(buffer)..];
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        EnsureWritable();
+        while (!buffer.IsEmpty)
+        {
+            if (_plainLength == _plain.Length)
+            {
+                await WriteHeaderOnceAsync(ct).ConfigureAwait(false);
+                await _inner.WriteAsync(_sealed.AsMemory(0, SealChunk(last: false)), ct).ConfigureAwait(false);
+            }
+            buffer = buffer[Buffer(buffer.Span)..];
+        }
+    }
+
+    /// <summary>Seals the buffered plaintext (possibly none) as the final chunk.</summary>
+    public async Task FinishAsync(CancellationToken ct = default)
+    {
+        EnsureWritable();
+        await WriteHeaderOnceAsync(ct).ConfigureAwait(false);
+        await _inner.WriteAsync(_sealed.AsMemory(0, SealChunk(last: true)), ct).ConfigureAwait(false);
+        await _inner.FlushAsync(ct).ConfigureAwait(false);
+        _finished = true;
+    }
+
+    private int Buffer(ReadOnlySpan<byte> data)
+    {
+        var n = Math.Min(data.Length, _plain.Length - _plainLength);
+        data[..n].CopyTo(_plain.AsSpan(_plainLength));
+        _plainLength += n;
+        return n;
+    }
+
+    private int SealChunk(bool last)
+    {
+        Span<byte> nonce = stackalloc byte[12];
+        ChunkedAesGcm.BuildNonce(_header, _counter, last, nonce);
+        var cipher = _sealed.AsSpan(ChunkedAesGcm.LengthSize, _plainLength);
+        var tag = _sealed.AsSpan(ChunkedAesGcm.LengthSize + _plainLength, ChunkedAesGcm.TagSize);
+        _aes.Encrypt(nonce, _plain.AsSpan(0, _plainLength), cipher, tag, _header);
+        BinaryPrimitives.WriteInt32BigEndian(_sealed, _plainLength);
+
+        var total = ChunkedAesGcm.LengthSize + _plainLength + ChunkedAesGcm.TagSize;
+        _plainLength = 0;
+        _counter = checked(_counter + 1);
+        return total;
+    }
+
+    private void WriteHeaderOnce()
+    {
+        if (_headerWritten) return;
+        _inner.Write(_header);
+        _headerWritten = true;
+    }
+
+    private async ValueTask WriteHeaderOnceAsync(CancellationToken ct)
+    {
+        if (_headerWritten) return;
+        await _inner.WriteAsync(_header, ct).ConfigureAwait(false);
+        _headerWritten = true;
+    }
+
+    private void EnsureWritable() => ObjectDisposedException.ThrowIf(_finished, this);
+
+    public override void Flush() { }
+    public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _aes.Dispose();
+            if (!_leaveOpen) _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

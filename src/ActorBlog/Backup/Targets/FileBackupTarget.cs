@@ -1,0 +1,153 @@
+using System.Runtime.InteropServices;
+
+namespace ActorBlog.Backup.Targets;
+
+/// <summary>
+/// Backups in a local folder (or a mounted disk): each key is a relative path under the root.
+/// A put is written to a hidden temporary file beside its destination, fsynced, and renamed,
+/// so a crash leaves either the whole object or a temporary file that is never listed.
+/// </summary>
+public sealed class FileBackupTarget : IBackupTarget
+{
+    private const string TempSuffix = ".tmp";
+    private readonly string _root;
+
+    public FileBackupTarget(string rootDir)
+    {
+        _root = Path.GetFullPath(rootDir);
+    }
+
+    public string Name => "file";
+
+    public string Describe() => $"file {_root}";
+
+    public async Task PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    {
+        var destination = PathFor(key);
+        var directory = Path.GetDirectoryName(destination)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (source.ConfigureAwait(false))
+            {
+                var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                await using (target.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(target, 1024 * 1024, ct).ConfigureAwait(false);
+                    target.Flush(flushToDisk: true);
+                }
+            }
+            File.Move(temp, destination, overwrite: true);
+            FsyncDirectory(directory);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BackupNotFoundException(key, e);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken ct)
+    {
+        // Walk only the deepest folder the prefix names; the rest of the tree cannot match.
+        var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? prefix[..slash] : "";
+        var start = folder.Length == 0 ? _root : Path.Combine(_root, folder);
+        if ((folder.Length > 0 && !IsSafeKey(folder)) || !Directory.Exists(start))
+            return Task.FromResult<IReadOnlyList<string>>([]);
+
+        var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && !IsTempName(key))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<string>>(keys);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        var path = PathFor(key);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // already gone
+        }
+        return Task.CompletedTask;
+    }
+
+    private string PathFor(string key)
+    {
+        if (!IsSafeKey(key))
+            throw new ArgumentException($"'{key}' is not a valid backup key: use relative '/'-separated names without '.' segments.", nameof(key));
+        return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    // Segments may not start with '.', which rules out "..", "." and our own hidden temp files.
+    private static bool IsSafeKey(string key) =>
+        key.Length > 0
+        && !Path.IsPathRooted(key)
+        && !key.Contains('\\')
+        && !key.Contains('\0')
+        && key.Split('/').All(segment => segment.Length > 0 && segment[0] != '.');
+
+    private static bool IsTempName(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        return name.StartsWith('.') && name.EndsWith(TempSuffix, StringComparison.Ordinal);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Makes the rename itself durable; .NET cannot open a directory, so ask libc where there is one.</summary>
+    private static void FsyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+            return; // NTFS journals the rename; there is no directory handle to flush
+        try
+        {
+            var fd = Libc.open(directory, 0 /* O_RDONLY */);
+            if (fd < 0) return;
+            Libc.fsync(fd);
+            Libc.close(fd);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // a platform without libc: the data itself was fsynced, only the rename may lag
+        }
+    }
+
+    private static class Libc
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int close(int fd);
+    }
+}

@@ -1,0 +1,21 @@
+namespace ActorBlog.Backup.Targets;
+
+/// <summary>
+/// Where an S3-compatible store is and how to reach it. <see cref="Endpoint"/> is null for AWS
+/// itself; DigitalOcean Spaces, MinIO or s3rver set it. Keys left null fall back to the SDK's
+/// default credential chain.
+/// </summary>
+public sealed record S3TargetOptions(
+    string? Endpoint,
+    string Region,
+    string Bucket,
+    string Prefix,
+    bool ForcePathStyle,
+    string? AccessKey,
+    string? SecretKey)
+{
+    // The generated ToString would print the secret into any log line that formats the options.
+    public override string ToString() =>
+        $"S3TargetOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, Prefix = {Prefix}, " +
+        $"ForcePathStyle = {ForcePathStyle}, AccessKey = {(AccessKey is null ? "null" : "***")}, SecretKey = {(SecretKey is null ? "null" : "***")} }}";
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using ActorBlog.Backup;
+using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Targets;
+using ActorBlog.Tests.Infrastructure;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace ActorBlog.Tests.Backup.Targets;
+
+[Collection(S3rverCollection.Name)]
+public sealed class S3BackupTargetTests : IDisposable
+{
+    private readonly S3rverFixture _s3;
+    private readonly TempDirectory _dir = new();
+    private readonly S3TargetOptions _options;
+    private readonly S3BackupTarget _target;
+
+    public S3BackupTargetTests(S3rverFixture s3)
+    {
+        _s3 = s3;
+        // A prefix per test keeps tests independent of each other and of their order.
+        _options = new S3TargetOptions(s3.Endpoint, S3rverFixture.Region, s3.Bucket, $"t-{Guid.NewGuid():N}",
+            ForcePathStyle: true, S3rverFixture.AccessKey, S3rverFixture.SecretKey);
+        _target = new S3BackupTarget(_options) { ListPageSize = 2 };
+    }
+
+    public void Dispose()
+    {
+        _target.Dispose();
+        _dir.Dispose();
+    }
+
+    private string Key(string rest) => $"{_options.Prefix}/{rest}";
+
+    private string RandomFile(int length)
+    {
+        var path = _dir.File(Guid.NewGuid().ToString("N"));
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private async Task<byte[]> Read(string key)
+    {
+        await using var stream = await _target.OpenReadAsync(key, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1_000_003)]               // one PutObject
+    [InlineData(20 * 1024 * 1024 + 123)] // multipart: two full 8 MiB parts and a short one
+    public async Task Put_then_read_returns_identical_bytes(int length)
+    {
+        var path = RandomFile(length);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+        await _target.PutAsync(Key("2026/11/26/object.db.zst"), path, sha, CancellationToken.None);
+
+        // Byte-identical means no aws-chunked framing or checksum trailer ended up in the object.
+        var back = await Read(Key("2026/11/26/object.db.zst"));
+        Assert.Equal(length, back.Length);
+        Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(back)));
+
+        using var raw = RawClient();
+        var head = await raw.GetObjectMetadataAsync(_s3.Bucket, Key("2026/11/26/object.db.zst"));
+        Assert.Equal(sha, head.Metadata["x-amz-meta-sha256"]);
+    }
+
+    [Fact]
+    public async Task List_finds_keys_in_nested_folders_across_pages()
+    {
+        var file = RandomFile(10);
+        string[] inside = ["2026/01/31/a", "2026/02/01/b", "2026/02/01/c", "2027/12/31/d", "e"];
+        foreach (var key in inside)
+            await _target.PutAsync(Key(key), file, "x", CancellationToken.None);
+        await _target.PutAsync(_options.Prefix + "-other/2026/01/01/z", file, "x", CancellationToken.None);
+
+        var listed = await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None);
+
+        Assert.Equal(inside.Select(Key), listed);
+        Assert.Equal([Key("2026/02/01/b"), Key("2026/02/01/c")], await _target.ListKeysAsync(Key("2026/02/"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_object_and_is_idempotent()
+    {
+        await _target.PutAsync(Key("k"), RandomFile(10), "x", CancellationToken.None);
+
+        await _target.DeleteAsync(Key("k"), CancellationToken.None);
+        await _target.DeleteAsync(Key("k"), CancellationToken.None);
+
+        Assert.Empty(await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None));
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => _target.OpenReadAsync(Key("k"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_key_throws_not_found() =>
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => _target.OpenReadAsync(Key("missing"), CancellationToken.None));
+
+    [Fact]
+    public async Task A_catalog_stores_verifies_lists_and_deletes_on_s3()
+    {
+        var db = _dir.File("blog.db");
+        SqliteFiles.Create(db, rows: 300, "marker");
+        var catalog = new BackupCatalog(_target, _options.Prefix);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var (manifest, encoded) = await CatalogTestSupport.Encode(catalog, db, _dir.Path, DateTimeOffset.UtcNow, key);
+
+        await catalog.StoreAsync(encoded, manifest, verify: true, CancellationToken.None);
+
+        Assert.Equal([manifest], await catalog.ListAsync(CancellationToken.None));
+        await using (var stored = await catalog.OpenDataAsync(manifest, CancellationToken.None))
+        {
+            using var sqlite = new MemoryStream();
+            await BackupDecoder.DecodeAsync(stored, sqlite, key, manifest.Sha256);
+            Assert.Equal(await File.ReadAllBytesAsync(db), sqlite.ToArray());
+        }
+
+        await catalog.DeleteAsync(manifest, CancellationToken.None);
+        Assert.Empty(await catalog.ListAsync(CancellationToken.None));
+        Assert.Empty(await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None));
+    }
+
+    private AmazonS3Client RawClient() => new(
+        new BasicAWSCredentials(S3rverFixture.AccessKey, S3rverFixture.SecretKey),
+        new AmazonS3Config
+        {
+            ServiceURL = _s3.Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = S3rverFixture.Region,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+}

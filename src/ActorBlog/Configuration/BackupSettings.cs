@@ -4,7 +4,7 @@ namespace ActorBlog.Configuration;
 
 public enum BackupTargetKind { File, S3 }
 
-public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle, long PartSize);
+public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle);
 
 public sealed record RetentionSettings(int KeepLast, int KeepDaily, int KeepWeekly, int KeepMonthly);
 
@@ -19,6 +19,7 @@ public sealed record BackupSettings
     public required int CompressionLevel { get; init; }
     public required bool VerifyAfterUpload { get; init; }
     public required string TempDir { get; init; }
+    public required TimeSpan StepTimeout { get; init; }
     public required string FilePath { get; init; }
     public required S3Settings S3 { get; init; }
     public required RetentionSettings Retention { get; init; }
@@ -50,8 +51,7 @@ public sealed record BackupSettings
             HoconReader.String(config, $"{p}.s3.region"),
             HoconReader.String(config, $"{p}.s3.bucket", allowEmpty: true).Trim(),
             HoconReader.String(config, $"{p}.s3.prefix", allowEmpty: true).Trim('/', ' '),
-            HoconReader.Bool(config, $"{p}.s3.force-path-style"),
-            HoconReader.Bytes(config, $"{p}.s3.part-size", 5L << 20, 5L << 30));
+            HoconReader.Bool(config, $"{p}.s3.force-path-style"));
         if (target == BackupTargetKind.S3 && s3.Bucket.Length == 0)
             throw new SettingsException($"{p}.s3.bucket", "is required when the target is s3 (or set SPACES_BUCKET)");
 
@@ -65,6 +65,7 @@ public sealed record BackupSettings
             CompressionLevel = HoconReader.Int(config, $"{p}.compression-level", 1, 19),
             VerifyAfterUpload = HoconReader.Bool(config, $"{p}.verify-after-upload"),
             TempDir = HoconReader.Path(config, $"{p}.temp-dir", blog.DataDir),
+            StepTimeout = HoconReader.Duration(config, $"{p}.step-timeout"),
             FilePath = HoconReader.Path(config, $"{p}.file.path", blog.DataDir),
             S3 = s3,
             Retention = new RetentionSettings(

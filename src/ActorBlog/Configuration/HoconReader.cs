@@ -61,14 +61,6 @@ internal static class HoconReader
         return raw is "off" or "false" or "no" ? null : Duration(c, key);
     }
 
-    public static long Bytes(Config c, string key, long min, long max)
-    {
-        var raw = String(c, key);
-        var value = Read(c, key, () => c.GetByteSize(key)) ?? throw new SettingsException(key, "missing");
-        if (value < min || value > max) throw new SettingsException(key, $"'{raw}' is outside {min}..{max} bytes");
-        return value;
-    }
-
     /// <summary>Resolves a path against <paramref name="baseDir"/> unless it is absolute.</summary>
     public static string Path(Config c, string key, string baseDir) =>
         System.IO.Path.GetFullPath(String(c, key), baseDir);

@@ -52,7 +52,7 @@ public sealed class SettingsTests : IDisposable
         };
         var (_, backup) = Load("actorblog.backup.target = file", env);
         Assert.Equal(BackupTargetKind.S3, backup.Target);
-        Assert.Equal(new S3Settings("http://127.0.0.1:9000", "fra1", "b", "actorblog", false, 8L << 20), backup.S3);
+        Assert.Equal(new S3Settings("http://127.0.0.1:9000", "fra1", "b", "actorblog", false), backup.S3);
         Assert.Equal(TimeSpan.FromSeconds(30), backup.Interval);
     }
 

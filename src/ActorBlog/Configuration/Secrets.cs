@@ -1,7 +1,6 @@
 using System.Collections;
-using ActorBlog.Configuration;
 
-namespace ActorBlog.Host;
+namespace ActorBlog.Configuration;
 
 /// <summary>
 /// Secrets, from the environment only. Never logged: <see cref="ToString"/> hides every value,

@@ -1,0 +1,22 @@
+using ActorBlog.Backup.Retention;
+using ActorBlog.Backup.Targets;
+using ActorBlog.Configuration;
+
+namespace ActorBlog.Backup;
+
+/// <summary>Turns settings and secrets into the configured target's catalog.</summary>
+public static class BackupCatalogFactory
+{
+    public static BackupCatalog Create(BackupSettings settings, Secrets secrets, Action<string, Exception>? onUnreadableManifest = null)
+    {
+        if (settings.Target == BackupTargetKind.File)
+            return new BackupCatalog(new FileBackupTarget(settings.FilePath), "", onUnreadableManifest);
+
+        var s3 = settings.S3;
+        var target = new S3BackupTarget(new S3TargetOptions(s3.Endpoint, s3.Region, s3.Bucket, s3.Prefix, s3.ForcePathStyle,
+            secrets.SpacesKey, secrets.SpacesSecret));
+        return new BackupCatalog(target, s3.Prefix, onUnreadableManifest);
+    }
+
+    public static RetentionRules Rules(this RetentionSettings r) => new(r.KeepLast, r.KeepDaily, r.KeepWeekly, r.KeepMonthly);
+}

@@ -1,0 +1,54 @@
+using ActorBlog.Configuration;
+
+namespace ActorBlog.Backup.Scheduling;
+
+public sealed record BackupSuccess(string Id, DateTimeOffset At, long Revision, long Bytes);
+
+public sealed record BackupFailure(DateTimeOffset At, string Error);
+
+/// <summary>
+/// The scheduler's memory, rebuilt from its journal, and the arithmetic of when the next backup
+/// is due. Pure: no actor, no clock; tested on its own.
+/// </summary>
+public sealed record BackupHistory(
+    BackupSuccess? LastSuccess,
+    BackupFailure? LastFailure,
+    int ConsecutiveFailures,
+    DrillOutcome? LastDrill,
+    long EventCount)
+{
+    public static readonly BackupHistory Empty = new(null, null, 0, null, 0);
+
+    public BackupHistory Apply(IBackupEvent e) => (e switch
+    {
+        BackupVerified v => this with { LastSuccess = new BackupSuccess(v.Id, v.At, v.Revision, v.StoredBytes), ConsecutiveFailures = 0 },
+        BackupFailed f => this with { LastFailure = new BackupFailure(f.At, f.Error), ConsecutiveFailures = ConsecutiveFailures + 1 },
+        DrillRecorded d => this with { LastDrill = d.Outcome },
+        _ => this,
+    }) with { EventCount = EventCount + 1 };
+
+    /// <summary>
+    /// When the next scheduled backup is due. After failures: the last failure plus an exponential
+    /// backoff (min-backoff doubling, capped at max-backoff and at the interval). Otherwise: the
+    /// last verified backup, or the last tick that found nothing changed, plus the interval. With
+    /// no history at all: now. A time in the past means "as soon as possible".
+    /// </summary>
+    public DateTimeOffset NextDueAt(TimeSpan interval, SupervisionSettings backoff, DateTimeOffset? lastUnchangedTick, DateTimeOffset now)
+    {
+        if (ConsecutiveFailures > 0 && LastFailure is not null)
+            return LastFailure.At + Backoff(ConsecutiveFailures, backoff, interval);
+        var last = Max(LastSuccess?.At, lastUnchangedTick);
+        return last is null ? now : last.Value + interval;
+    }
+
+    public static TimeSpan Backoff(int failures, SupervisionSettings s, TimeSpan interval)
+    {
+        var cap = s.MaxBackoff < interval ? s.MaxBackoff : interval;
+        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
+        var delay = TimeSpan.FromTicks((long)Math.Min(s.MinBackoff.Ticks * factor, cap.Ticks));
+        return delay < s.MinBackoff ? s.MinBackoff : delay;
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : (a > b ? a : b);
+}

@@ -1,0 +1,30 @@
+namespace ActorBlog.Backup.Scheduling;
+
+/// <summary>The backup state of the contract, as <c>GET /api/backups/status</c> and <c>/healthz</c> show it.</summary>
+public sealed record BackupStatus(
+    bool Enabled,
+    string Target,
+    string Interval,
+    bool InFlight,
+    BackupStatus.Attempt? Current,
+    BackupStatus.Success? LastSuccess,
+    BackupStatus.Failure? LastFailure,
+    int ConsecutiveFailures,
+    DateTimeOffset? NextDueAt,
+    BackupStatus.Tick? LastTick,
+    BackupStatus.Drill? LastDrill)
+{
+    /// <summary>Backups fail, or the last restore drill did: the blog still serves, but someone should look.</summary>
+    public bool Degraded => ConsecutiveFailures > 0 || LastDrill is { Ok: false };
+
+    public sealed record Attempt(string Id, DateTimeOffset StartedAt, bool Requested);
+
+    public sealed record Success(string Id, DateTimeOffset At, long Bytes);
+
+    public sealed record Failure(DateTimeOffset At, string Error);
+
+    /// <param name="Result"><c>uploaded</c>, <c>unchanged</c> or <c>failed</c>.</param>
+    public sealed record Tick(DateTimeOffset At, string Result);
+
+    public sealed record Drill(DateTimeOffset At, string? BackupId, bool Ok, long DurationMs, string? Error);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Backup.Snapshot;
+
+/// <summary>A consistent copy of the blog database, checked, with what it holds.</summary>
+public sealed record SnapshotFile(string Path, long Revision, long PostCount, long SizeBytes);
+
+/// <summary>
+/// Takes a point-in-time copy through SQLite's online backup API: every page under one read
+/// snapshot, commits still in the WAL included, while the writer keeps committing. Never a
+/// raw copy of the live file, which could be torn and would miss the WAL.
+/// </summary>
+public static class SqliteSnapshot
+{
+    /// <summary>Blocking; run it off the dispatcher.</summary>
+    public static SnapshotFile Take(string databasePath, string destinationPath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(destinationPath)!);
+        TempFiles.CreatePrivate(destinationPath);
+        try
+        {
+            using (var source = Open(databasePath, SqliteOpenMode.ReadOnly))
+            using (var destination = Open(destinationPath, SqliteOpenMode.ReadWrite))
+            {
+                source.BackupDatabase(destination);
+                // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
+                Exec(destination, "PRAGMA journal_mode = DELETE;");
+            }
+            return Inspect(destinationPath, "quick_check");
+        }
+        catch
+        {
+            File.Delete(destinationPath);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks a database file (<c>quick_check</c> or <c>integrity_check</c>) and reads its revision
+    /// and post count; throws <see cref="InvalidDataException"/> when it is not sound.
+    /// </summary>
+    public static SnapshotFile Inspect(string path, string check = "integrity_check")
+    {
+        using var connection = Open(path, SqliteOpenMode.ReadOnly);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"PRAGMA {check};";
+            var result = command.ExecuteScalar() as string;
+            if (result != "ok")
+                throw new InvalidDataException($"the database copy failed {check}: {result}");
+        }
+        var revision = Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
+        var posts = Scalar(connection, "SELECT COUNT(*) FROM posts");
+        return new SnapshotFile(path, revision, posts, new FileInfo(path).Length);
+    }
+
+    /// <summary>The live database's revision: one indexed read, whatever the database's size.</summary>
+    public static long CurrentRevision(string databasePath)
+    {
+        using var connection = Open(databasePath, SqliteOpenMode.ReadOnly);
+        return Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
+    }
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidDataException($"not an ActorBlog database: {e.Message}", e);
+        }
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

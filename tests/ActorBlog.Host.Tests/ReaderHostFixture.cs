@@ -50,8 +50,10 @@ public sealed class ReaderHostFixture : IAsyncLifetime
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
+            // The host's name finds its static web assets manifest (the build copies it beside the tests);
+            // its content root holds wwwroot, as under `dotnet run --project src/ActorBlog.Host`.
+            ApplicationName = "ActorBlog.Host",
             ContentRootPath = HostProjectDirectory(),
-            WebRootPath = "wwwroot",
             EnvironmentName = "Production",
         });
         builder.WebHost.UseUrls(Settings.Urls);
@@ -60,7 +62,7 @@ public sealed class ReaderHostFixture : IAsyncLifetime
         builder.Services.AddSingleton(Settings);
 
         _app = builder.Build();
-        _app.UseStaticFiles();
+        _app.MapStaticAssets();
         _app.MapReaderPages();
         await _app.StartAsync();
 

@@ -22,7 +22,7 @@ public static class ReaderPages
 
     /// <summary>
     /// Maps the reader routes and a fallback 404 page. Needs <see cref="PostReader"/> and
-    /// <see cref="BlogSettings"/> in DI; <c>/site.css</c> is served by the static files middleware.
+    /// <see cref="BlogSettings"/> in DI; <c>/site.css</c> comes from the host's static assets (<c>MapStaticAssets</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
     {
@@ -31,7 +31,7 @@ public static class ReaderPages
         app.MapMethods("/tags/{tag}", GetAndHead, Tag);
         app.MapMethods("/feed.xml", GetAndHead, Feed);
         app.MapMethods("/sitemap.xml", GetAndHead, SitemapXml);
-        // The default fallback pattern skips file-like paths, so the static files middleware still serves site.css.
+        // The default fallback pattern skips file-like paths (site.css, favicon.ico): those stay with static files.
         app.MapFallback(NotFound);
         return app;
     }

@@ -279,6 +279,7 @@ public sealed partial class ReaderPagesTests(ReaderHostFixture host) : IClassFix
 
         Assert.Contains("xmlns=\"http://www.w3.org/2005/Atom\"", raw);
         Assert.Equal("Test <Blog> & Co", feed.Title.Text);
+        Assert.Equal("Test <Blog> & Co", Assert.Single(feed.Authors).Name);
         Assert.Equal(20, feed.Items.Count());
         var expected = host.Reader.Published(1, 20).Posts;
         Assert.Equal(expected.Select(p => p.Title), feed.Items.Select(i => i.Title.Text));

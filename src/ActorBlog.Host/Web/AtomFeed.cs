@@ -23,6 +23,8 @@ internal static class AtomFeed
             LastUpdatedTime = posts.Count == 0 ? DateTimeOffset.UnixEpoch : posts.Max(p => p.UpdatedAt),
             Items = posts.Select(p => Entry(settings, p)).ToList(),
         };
+        // RFC 4287 4.1.1: a feed whose entries name no author must name one itself; the blog speaks for its posts.
+        feed.Authors.Add(new SyndicationPerson { Name = settings.Title });
         feed.Links.Add(new SyndicationLink(SiteUrls.Absolute(settings.BaseUrl, "/feed.xml"), "self", null, "application/atom+xml", 0));
 
         using var stream = new MemoryStream();

@@ -1,15 +1,3 @@
-<<<<<<< HEAD
-namespace ActorBlog.Host.Web;
-
-/// <summary>Placeholder until the reader pages land.</summary>
-public static class ReaderPages
-{
-    public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/", () => "ActorBlog");
-        return app;
-    }
-=======
 using System.Globalization;
 using ActorBlog.Configuration;
 using ActorBlog.Host.Views;
@@ -175,5 +163,4 @@ public static class ReaderPages
 
     private static string Canonical(BlogSettings settings, string path, int page) =>
         SiteUrls.Absolute(settings.BaseUrl, page == 1 ? path : $"{path}?page={page.ToString(CultureInfo.InvariantCulture)}").AbsoluteUri;
->>>>>>> pages
 }

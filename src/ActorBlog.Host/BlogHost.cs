@@ -1,8 +1,14 @@
+using ActorBlog.Backup;
+using ActorBlog.Backup.Scheduling;
+using ActorBlog.Backup.Snapshot;
+using ActorBlog.Backup.Upload;
 using ActorBlog.Host.Web;
 using ActorBlog.Posts;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
 using Serilog;
 
 namespace ActorBlog.Host;
@@ -29,18 +35,23 @@ public static class BlogHost
 
         var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
         database.Migrate();
+        var swept = TempFiles.Sweep(options.Backup.TempDir);
+        if (swept > 0) logger.Information("Removed {Count} staging file(s) an earlier run left in {TempDir}", swept, options.Backup.TempDir);
+        var catalog = BackupCatalogFactory.Create(options.Backup, options.Secrets,
+            (key, e) => logger.Warning("Skipped unreadable backup manifest {Key}: {Error}", key, e.Message));
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Blog);
         builder.Services.AddSingleton(options.Backup);
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database));
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -49,13 +60,16 @@ public static class BlogHost
         app.UseStaticFiles();
         app.MapHealth();
         app.MapAuthorApi();
+        app.MapBackupApi();
         app.MapReaderPages();
         return app;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog)
     {
-        akka.AddHocon(options.Config, HoconAddMode.Prepend)
+        // The scheduler's journal lives in its own file beside blog.db, never inside it.
+        akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
+            .AddHocon(options.Config, HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
@@ -67,6 +81,14 @@ public static class BlogHost
                 var renderer = new MarkdownRenderer();
                 var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock)), "posts");
                 registry.Register<PostStore>(store);
+
+                var backup = options.Backup;
+                var steps = new BackupScheduler.Steps(
+                    SnapshotActor.Props(new SnapshotActor.Options(database.Path, backup.TempDir, catalog, options.Secrets.BackupKey, backup.CompressionLevel)),
+                    UploadActor.Props(() => BackupCatalogFactory.Create(backup, options.Secrets), backup.VerifyAfterUpload));
+                var scheduler = system.ActorOf(
+                    BackupSupervision.Supervise(BackupScheduler.Props(backup, steps), "scheduler", backup.Supervision), "backup");
+                registry.Register<BackupScheduler>(scheduler);
 
                 // Kestrel has stopped taking requests by now; let queued writes commit and the WAL fold in.
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-post-store",

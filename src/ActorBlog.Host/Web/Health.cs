@@ -1,24 +1,33 @@
+using ActorBlog.Backup.Scheduling;
 using ActorBlog.Posts;
+using Akka.Hosting;
 
 namespace ActorBlog.Host.Web;
 
-/// <summary><c>GET /healthz</c>, without a token: 200 while the blog serves, with the database state.</summary>
+/// <summary>
+/// <c>GET /healthz</c>, without a token: 200 while the blog serves, with the database and backup
+/// state. <c>degraded</c> means backups fail or the last restore drill failed; readers are still served.
+/// </summary>
 public static class Health
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (PostReader reader) =>
+        app.MapGet("/healthz", async (PostReader reader, IRequiredActor<BackupScheduler> scheduler, CancellationToken ct) =>
         {
             object database;
+            var databaseOk = true;
             try
             {
                 database = new { ok = true, revision = reader.Revision(), posts = reader.Count() };
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
+                databaseOk = false;
                 database = new { ok = false, error = e.Message };
             }
-            return TypedResults.Ok(new { status = "healthy", database });
+            var backup = await BackupApi.AskStatus(scheduler, ct);
+            var status = databaseOk && backup is { Degraded: false } ? "healthy" : "degraded";
+            return TypedResults.Ok(new { status, database, backup });
         });
         return app;
     }

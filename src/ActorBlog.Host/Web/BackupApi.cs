@@ -1,0 +1,64 @@
+using ActorBlog.Backup;
+using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Scheduling;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorBlog.Host.Web;
+
+/// <summary>The author's view of backups: take one now, list them, see the state.</summary>
+public static class BackupApi
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A backup as <c>GET /api/backups</c> lists it.</summary>
+    public sealed record BackupEntry(string Id, DateTime CreatedAt, long SizeBytes, long StoredBytes, string Sha256, string Compression, bool Encrypted)
+    {
+        public static BackupEntry From(BackupManifest m) =>
+            new(m.Id, m.CreatedAt.UtcDateTime, m.SizeBytes, m.StoredBytes, m.Sha256, m.Compression, m.Encrypted);
+    }
+
+    public static IEndpointRouteBuilder MapBackupApi(this IEndpointRouteBuilder app)
+    {
+        var backups = app.MapGroup("/api/backups").AddEndpointFilter<BearerTokenFilter>();
+        backups.MapPost("/", TakeNow);
+        backups.MapGet("/", List);
+        backups.MapGet("/status", Status);
+        return app;
+    }
+
+    private static async Task<IResult> TakeNow(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct)
+    {
+        var accepted = await scheduler.ActorRef.Ask<BackupScheduler.BackupAccepted>(BackupScheduler.BackupNow.Instance, AskTimeout, ct);
+        return TypedResults.Accepted("/api/backups/status", new { id = accepted.Id });
+    }
+
+    private static async Task<IResult> List(BackupCatalog catalog, CancellationToken ct)
+    {
+        try
+        {
+            var backups = await catalog.ListAsync(ct);
+            return TypedResults.Ok(backups.Select(BackupEntry.From));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Problems.Status(StatusCodes.Status502BadGateway, "Backup target unavailable", BackupErrors.Describe(e));
+        }
+    }
+
+    private static async Task<IResult> Status(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct) =>
+        TypedResults.Ok(await AskStatus(scheduler, ct));
+
+    /// <summary>The scheduler's state, or null while it restarts.</summary>
+    public static async Task<BackupStatus?> AskStatus(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct)
+    {
+        try
+        {
+            return await scheduler.ActorRef.Ask<BackupStatus>(BackupScheduler.GetStatus.Instance, AskTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+}

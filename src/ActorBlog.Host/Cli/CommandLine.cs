@@ -21,6 +21,8 @@ public static class CommandLine
         var root = new RootCommand("ActorBlog: a blog whose database cannot be lost");
         root.Options.Add(ConfigOption);
         ServeCommand.AddTo(root);
+        BackupCommand.AddTo(root);
+        BackupsCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,192 @@
+using System.Collections;
+using ActorBlog.Backup;
+using ActorBlog.Backup.Scheduling;
+using ActorBlog.Backup.Snapshot;
+using ActorBlog.Backup.Upload;
+using ActorBlog.Configuration;
+using ActorBlog.Tests.Infrastructure;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Tests.Backup.Scheduling;
+
+/// <summary>
+/// The scheduler with its real steps over temp folders; time is virtual (TestScheduler), so an
+/// hour passes when the test says so. The journal is Akka's in-memory one, shared by every
+/// scheduler in the test's actor system, which is what a restart needs.
+/// </summary>
+public sealed class BackupSchedulerSpecs : TestKit
+{
+    private const string Config = """
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        """;
+
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    private readonly TempDirectory _dir = new();
+    private readonly TestBlog _blog;
+    private readonly BackupSettings _settings;
+
+    public BackupSchedulerSpecs() : base(Config)
+    {
+        _blog = new TestBlog(_dir.Path);
+        _settings = TestBlog.Settings(_dir.Path, Interval);
+    }
+
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private BackupCatalog Catalog(BackupSettings settings) => BackupCatalogFactory.Create(settings, Secrets.FromEnvironment(new Hashtable()));
+
+    private IActorRef StartScheduler(BackupSettings? settings = null, string name = "scheduler")
+    {
+        var s = settings ?? _settings;
+        var steps = new BackupScheduler.Steps(
+            SnapshotActor.Props(new SnapshotActor.Options(_blog.DatabasePath, s.TempDir, Catalog(s), null, 3)),
+            UploadActor.Props(() => Catalog(s), verify: true));
+        return Sys.ActorOf(BackupScheduler.Props(s, steps), name);
+    }
+
+    private BackupStatus Status(IActorRef scheduler)
+    {
+        scheduler.Tell(BackupScheduler.GetStatus.Instance);
+        return ExpectMsg<BackupStatus>();
+    }
+
+    /// <summary>Lets due timers fire (virtual time does not move) until the state satisfies <paramref name="condition"/>.</summary>
+    private BackupStatus AwaitStatus(IActorRef scheduler, Func<BackupStatus, bool> condition)
+    {
+        BackupStatus? seen = null;
+        AwaitAssert(() =>
+        {
+            Clock.Advance(TimeSpan.Zero);
+            seen = Status(scheduler);
+            Assert.True(condition(seen), $"state was {seen}");
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+        return seen!;
+    }
+
+    private int StoredBackups(BackupSettings? settings = null) => Catalog(settings ?? _settings).ListAsync(CancellationToken.None).GetAwaiter().GetResult().Count;
+
+    [Fact]
+    public void A_first_start_backs_up_at_once_then_a_tick_that_finds_nothing_changed_uploads_nothing()
+    {
+        _blog.AddPosts(3);
+        var scheduler = StartScheduler();
+
+        var first = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded");
+        Assert.Equal(first.LastSuccess!.At + Interval, first.NextDueAt);
+        Assert.Equal(1, StoredBackups());
+
+        Clock.Advance(Interval);
+        var unchanged = AwaitStatus(scheduler, s => s.LastTick?.Result == "unchanged");
+        Assert.Equal(first.LastSuccess, unchanged.LastSuccess);
+        Assert.Equal(1, StoredBackups());
+
+        _blog.AddPosts(1);
+        Clock.Advance(Interval);
+        var second = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded" && s.LastSuccess!.Id != first.LastSuccess.Id);
+        Assert.Equal(2, StoredBackups());
+        Assert.False(second.InFlight);
+        Assert.Equal(0, second.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void A_requested_backup_is_taken_even_when_nothing_changed()
+    {
+        var scheduler = StartScheduler();
+        var first = AwaitStatus(scheduler, s => s.LastSuccess is not null);
+
+        scheduler.Tell(BackupScheduler.BackupNow.Instance);
+        var accepted = ExpectMsg<BackupScheduler.BackupAccepted>();
+
+        Assert.NotEqual(first.LastSuccess!.Id, accepted.Id);
+        AwaitStatus(scheduler, s => s.LastSuccess?.Id == accepted.Id);
+        Assert.Equal(2, StoredBackups());
+    }
+
+    [Fact]
+    public void A_restarted_scheduler_takes_its_next_due_time_from_the_journal()
+    {
+        _blog.AddPosts(2);
+        var scheduler = StartScheduler();
+        var before = AwaitStatus(scheduler, s => s.LastSuccess is not null && !s.InFlight);
+        Watch(scheduler);
+        Sys.Stop(scheduler);
+        ExpectTerminated(scheduler);
+
+        _blog.AddPosts(1);
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        var restarted = StartScheduler(name: "scheduler-again");
+        var recovered = Status(restarted);
+
+        Assert.Equal(before.LastSuccess, recovered.LastSuccess);
+        Assert.Equal(before.LastSuccess!.At + Interval, recovered.NextDueAt);
+        Clock.Advance(TimeSpan.FromMinutes(49));
+        Assert.Null(Status(restarted).LastTick); // not due yet: a restart does not mean an extra backup
+        Assert.Equal(1, StoredBackups());
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        AwaitStatus(restarted, s => s.LastTick?.Result == "uploaded");
+        Assert.Equal(2, StoredBackups());
+    }
+
+    [Fact]
+    public async Task An_upload_failure_restarts_only_the_upload_actor_and_the_next_tick_still_runs()
+    {
+        _blog.AddPosts(1);
+        // The backup folder's path is taken by a file: every upload fails for real.
+        var blocked = _settings with { FilePath = _dir.File("not-a-folder") };
+        File.WriteAllText(blocked.FilePath, "in the way");
+        IActorRef scheduler = ActorRefs.Nobody;
+        BackupStatus failed = null!;
+
+        EventFilter.Exception<Exception>().Expect(1, () =>
+        {
+            scheduler = StartScheduler(blocked);
+            failed = AwaitStatus(scheduler, s => s.LastTick?.Result == "failed");
+        });
+
+        Assert.Equal(1, failed.ConsecutiveFailures);
+        Assert.StartsWith("upload failed:", failed.LastFailure!.Error);
+        Assert.True(failed.Degraded);
+        var snapshotActor = await Sys.ActorSelection(scheduler.Path / "snapshot-supervisor" / "snapshot").ResolveOne(TimeSpan.FromSeconds(5));
+        Assert.Empty(Directory.EnumerateFiles(blocked.TempDir)); // the staged copy is gone
+
+        File.Delete(blocked.FilePath);
+        Clock.Advance(TimeSpan.FromSeconds(1)); // one min-backoff: the upload actor restarts and the retry is due
+        var recovered = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded");
+
+        Assert.Equal(0, recovered.ConsecutiveFailures);
+        Assert.Equal(failed.LastFailure, recovered.LastFailure);
+        Assert.Equal(1, StoredBackups(blocked));
+        var snapshotAfter = await Sys.ActorSelection(scheduler.Path / "snapshot-supervisor" / "snapshot").ResolveOne(TimeSpan.FromSeconds(5));
+        Assert.Equal(snapshotActor, snapshotAfter); // same incarnation: the snapshot actor was not restarted
+    }
+
+    [Fact]
+    public void A_request_during_a_backup_is_taken_right_after_it()
+    {
+        var scheduler = StartScheduler(_settings with { Enabled = false });
+        // Sent together, the second and third reach the scheduler while the first is in flight.
+        for (var i = 0; i < 3; i++) scheduler.Tell(BackupScheduler.BackupNow.Instance);
+        var first = ExpectMsg<BackupScheduler.BackupAccepted>();
+        var second = ExpectMsg<BackupScheduler.BackupAccepted>();
+        var third = ExpectMsg<BackupScheduler.BackupAccepted>();
+
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal(second.Id, third.Id); // one pending request covers every request made while it waits
+        var done = AwaitStatus(scheduler, s => s.LastSuccess?.Id == second.Id);
+        Assert.Null(done.NextDueAt); // disabled: nothing is scheduled, but requests are served
+        Assert.Equal(2, StoredBackups());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}

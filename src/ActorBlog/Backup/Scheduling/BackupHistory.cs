@@ -4,7 +4,7 @@ namespace ActorBlog.Backup.Scheduling;
 
 public sealed record BackupSuccess(string Id, DateTimeOffset At, long Revision, long Bytes);
 
-public sealed record BackupFailure(DateTimeOffset At, string Error);
+public sealed record BackupFailure(string Id, DateTimeOffset At, string Error);
 
 /// <summary>
 /// The scheduler's memory, rebuilt from its journal, and the arithmetic of when the next backup
@@ -22,7 +22,7 @@ public sealed record BackupHistory(
     public BackupHistory Apply(IBackupEvent e) => (e switch
     {
         BackupVerified v => this with { LastSuccess = new BackupSuccess(v.Id, v.At, v.Revision, v.StoredBytes), ConsecutiveFailures = 0 },
-        BackupFailed f => this with { LastFailure = new BackupFailure(f.At, f.Error), ConsecutiveFailures = ConsecutiveFailures + 1 },
+        BackupFailed f => this with { LastFailure = new BackupFailure(f.Id, f.At, f.Error), ConsecutiveFailures = ConsecutiveFailures + 1 },
         DrillRecorded d => this with { LastDrill = d.Outcome },
         _ => this,
     }) with { EventCount = EventCount + 1 };

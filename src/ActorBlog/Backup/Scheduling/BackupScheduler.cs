@@ -232,7 +232,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
             _current is not null,
             _current,
             h.LastSuccess is { } s ? new BackupStatus.Success(s.Id, s.At, s.Bytes) : null,
-            h.LastFailure is { } f ? new BackupStatus.Failure(f.At, f.Error) : null,
+            h.LastFailure is { } f ? new BackupStatus.Failure(f.Id, f.At, f.Error) : null,
             h.ConsecutiveFailures,
             _settings.Enabled ? NextDueAt() : null,
             _lastTick,

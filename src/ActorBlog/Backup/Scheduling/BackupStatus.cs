@@ -21,7 +21,7 @@ public sealed record BackupStatus(
 
     public sealed record Success(string Id, DateTimeOffset At, long Bytes);
 
-    public sealed record Failure(DateTimeOffset At, string Error);
+    public sealed record Failure(string Id, DateTimeOffset At, string Error);
 
     /// <param name="Result"><c>uploaded</c>, <c>unchanged</c> or <c>failed</c>.</param>
     public sealed record Tick(DateTimeOffset At, string Result);

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ActorBlog.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A reverse proxy on loopback in front of a real S3-compatible server: the network edge where a
+/// test can damage what travels, since a real store cannot be made to flip a byte on demand.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _upstream;
+
+    private FaultProxy(WebApplication app, HttpClient upstream, string address)
+    {
+        _app = app;
+        _upstream = upstream;
+        Endpoint = address;
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>When set, flips one byte in the body of GET answers whose path ends like this.</summary>
+    public string? CorruptGetsEndingWith { get; set; }
+
+    public int Corrupted { get; private set; }
+
+    public static async Task<FaultProxy> StartAsync(string upstream)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(upstream) };
+        FaultProxy? proxy = null;
+        app.Run(context => proxy!.ForwardAsync(context));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        proxy = new FaultProxy(app, client, address);
+        return proxy;
+    }
+
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            body.Position = 0;
+            message.Content = new StreamContent(body);
+        }
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!message.Headers.TryAddWithoutValidation(name, values.ToArray()))
+                message.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
+        }
+
+        using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (request.Method == "GET" && CorruptGetsEndingWith is { } suffix && request.Path.Value!.EndsWith(suffix, StringComparison.Ordinal)
+            && response.IsSuccessStatusCode && bytes.Length > 0)
+        {
+            bytes[bytes.Length / 2] ^= 0x01;
+            Corrupted++;
+        }
+
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
+            context.Response.Headers[name] = values.ToArray();
+        }
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _upstream.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

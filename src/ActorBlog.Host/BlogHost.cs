@@ -35,6 +35,8 @@ public static class BlogHost
 
         var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
         database.Migrate();
+        if (JournalFile.QuarantineIfUnreadable(options.Blog.JournalPath) is { } aside)
+            logger.Warning("The backup scheduler's journal could not be read; moved it to {Aside} and starting the schedule afresh", aside);
         var swept = TempFiles.Sweep(options.Backup.TempDir);
         if (swept > 0) logger.Information("Removed {Count} staging file(s) an earlier run left in {TempDir}", swept, options.Backup.TempDir);
         var catalog = BackupCatalogFactory.Create(options.Backup, options.Secrets,
@@ -48,6 +50,7 @@ public static class BlogHost
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
+        builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);

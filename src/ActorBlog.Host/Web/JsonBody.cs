@@ -50,14 +50,25 @@ public static partial class JsonBody
     private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large",
         $"The body must be at most {MaxBytes / 1024} KiB.");
 
-    [System.Text.RegularExpressions.GeneratedRegex(" (during deserialization )?of type '[^']*'")]
+    [System.Text.RegularExpressions.GeneratedRegex(@" (during deserialization )?(of|contained in) type '[^']*'")]
+    private static partial System.Text.RegularExpressions.Regex TypeClauses();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(ActorBlog|System)(\.[A-Za-z0-9_`\[\]]+)+")]
     private static partial System.Text.RegularExpressions.Regex TypeNames();
 
-    // System.Text.Json's messages are helpful but echo type names after the first sentence.
+    // System.Text.Json's messages say what is wrong, but in .NET type names; the author should see neither those nor our internals.
     private static string FirstSentence(string message)
     {
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         var sentence = end > 0 ? message[..end] : message.TrimEnd('.');
-        return TypeNames().Replace(sentence, "").Replace("System.", "", StringComparison.Ordinal);
+        sentence = TypeClauses().Replace(sentence, "");
+        return TypeNames().Replace(sentence, m => m.Value[(m.Value.LastIndexOf('.') + 1)..] switch
+        {
+            "String" => "text",
+            "PostInput" => "a post object",
+            "Int32" or "Int64" => "a number",
+            "Boolean" => "true or false",
+            _ => "a value",
+        });
     }
 }

@@ -31,7 +31,8 @@ public static class TempFiles
     {
         if (!Directory.Exists(directory)) return 0;
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "*" + Extension))
+        // SQLite adds its own suffixes (-journal, -wal) to a staged database: those go too.
+        foreach (var file in Directory.EnumerateFiles(directory, "*" + Extension + "*"))
         {
             File.Delete(file);
             removed++;

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ActorBlog.Backup;
+using ActorBlog.Backup.Targets;
+using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Posts;
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Host.Tests;
+
+/// <summary>The real program killed with SIGKILL, as a power cut or the OOM killer would: nothing acknowledged may be lost.</summary>
+public sealed class CrashTests : IDisposable
+{
+    private const string Token = "crash-test-token-0123456789abcdef";
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorblog-crash-").FullName;
+    private static readonly Dictionary<string, string> Env = new() { ["ACTORBLOG_AUTHOR_TOKEN"] = Token };
+
+    private ProgramProcess Start() => ProgramProcess.Start(_dir, Env, "serve", "--urls", "http://127.0.0.1:0", "--config", Config());
+
+    private string Config()
+    {
+        var path = Path.Combine(_dir, "crash.conf");
+        File.WriteAllText(path, "actorblog.backup.enabled = off\n");
+        return path;
+    }
+
+    private static HttpClient Client(Uri address)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_write_survives_a_sigkill_in_the_middle_of_a_write_stream()
+    {
+        var acknowledged = new ConcurrentBag<string>();
+        await using (var program = Start())
+        {
+            using var client = Client(await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
+            using var enough = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; !enough.IsCancellationRequested && i < 10_000; i++)
+                {
+                    var title = $"w{w}-{i}";
+                    try
+                    {
+                        var response = await client.PostAsJsonAsync("/api/posts", new { title, markdown = "x" });
+                        if (response.StatusCode == HttpStatusCode.Created) acknowledged.Add(title);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // the server is gone: the kill happened
+                    }
+                    if (acknowledged.Count >= 300) await program.KillAsync();
+                }
+            })).ToList();
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
+        }
+
+        await using var restarted = Start();
+        using var after = Client(await restarted.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
+        var found = (await after.GetFromJsonAsync<JsonElement[]>("/api/posts?status=all"))!
+            .Select(p => p.GetProperty("title").GetString()!).ToHashSet();
+
+        Assert.True(acknowledged.Count >= 300, $"only {acknowledged.Count} writes were acknowledged");
+        var lost = acknowledged.Where(t => !found.Contains(t)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged writes were lost: {string.Join(", ", lost.Take(10))}");
+    }
+
+    [Fact]
+    public async Task A_sigkill_during_a_backup_leaves_no_partial_backup_and_the_next_start_cleans_up()
+    {
+        SeedLargeDatabase(Path.Combine(_dir, "data", "blog.db"), megabytes: 48);
+        var tempDir = Path.Combine(_dir, "data", "tmp");
+        await using (var program = Start())
+        {
+            using var client = Client(await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/backups", null)).StatusCode);
+            await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
+                s => s.GetProperty("inFlight").GetBoolean(), what: "a backup in flight");
+            await program.KillAsync();
+        }
+
+        await using var restarted = Start();
+        using var after = Client(await restarted.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Empty(Directory.EnumerateFiles(tempDir));
+        // Whatever the kill interrupted, every backup that lists is complete: its bytes match its manifest.
+        var catalog = new BackupCatalog(new FileBackupTarget(Path.Combine(_dir, "data", "backups")), "");
+        foreach (var manifest in await catalog.ListAsync(CancellationToken.None))
+        {
+            await using var data = await catalog.OpenDataAsync(manifest, CancellationToken.None);
+            Assert.Equal(manifest.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(data)));
+        }
+        var next = (await (await after.PostAsync("/api/backups", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await Eventually.Until(() => after.GetFromJsonAsync<JsonElement>("/api/backups/status"),
+            s => s.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } ok && ok.GetProperty("id").GetString() == next,
+            TimeSpan.FromMinutes(2), "the next backup to verify");
+    }
+
+    /// <summary>A blog of hard-to-compress posts, so a backup of it takes long enough to be caught in flight.</summary>
+    private static void SeedLargeDatabase(string path, int megabytes)
+    {
+        var database = new BlogDatabase(path, TimeSpan.FromSeconds(5));
+        database.Migrate();
+        using var connection = database.OpenWriter();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)
+            VALUES ($slug, $slug, $body, $body, 'published', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', 1)
+            """;
+        var slug = insert.Parameters.Add("$slug", SqliteType.Text);
+        var body = insert.Parameters.Add("$body", SqliteType.Text);
+        var random = new Random(42);
+        var bytes = new byte[48 * 1024];
+        for (var i = 0; i < megabytes * 1024 / 96; i++)
+        {
+            random.NextBytes(bytes);
+            slug.Value = $"post-{i}";
+            body.Value = Convert.ToBase64String(bytes);
+            insert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        BlogDatabase.Checkpoint(connection);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}

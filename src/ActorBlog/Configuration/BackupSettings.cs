@@ -4,7 +4,11 @@ namespace ActorBlog.Configuration;
 
 public enum BackupTargetKind { File, S3 }
 
-public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle);
+public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle)
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+    public int MaxErrorRetry { get; init; } = 3;
+}
 
 public sealed record RetentionSettings(int KeepLast, int KeepDaily, int KeepWeekly, int KeepMonthly);
 
@@ -51,7 +55,11 @@ public sealed record BackupSettings
             HoconReader.String(config, $"{p}.s3.region"),
             HoconReader.String(config, $"{p}.s3.bucket", allowEmpty: true).Trim(),
             HoconReader.String(config, $"{p}.s3.prefix", allowEmpty: true).Trim('/', ' '),
-            HoconReader.Bool(config, $"{p}.s3.force-path-style"));
+            HoconReader.Bool(config, $"{p}.s3.force-path-style"))
+        {
+            Timeout = HoconReader.Duration(config, $"{p}.s3.timeout"),
+            MaxErrorRetry = HoconReader.Int(config, $"{p}.s3.max-error-retry", 0, 20),
+        };
         if (target == BackupTargetKind.S3 && s3.Bucket.Length == 0)
             throw new SettingsException($"{p}.s3.bucket", "is required when the target is s3 (or set SPACES_BUCKET)");
 

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ActorBlog.Host.Tests.Infrastructure;
 
+/// <summary>What the proxy does to one request.</summary>
+public enum Fault { Pass, Status500, Status503, Stall, Abort }
+
 /// <summary>
 /// A reverse proxy on loopback in front of a real S3-compatible server: the network edge where a
 /// test can damage what travels, since a real store cannot be made to flip a byte on demand.
@@ -26,6 +29,11 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public int Corrupted { get; private set; }
 
+    /// <summary>Decides, per request, whether to pass it on or fail it the way a sick store would.</summary>
+    public Func<HttpRequest, Fault> Inject { get; set; } = _ => Fault.Pass;
+
+    public int Injected { get; private set; }
+
     public static async Task<FaultProxy> StartAsync(string upstream)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,6 +52,23 @@ public sealed class FaultProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context)
     {
         var request = context.Request;
+        var fault = Inject(request);
+        if (fault != Fault.Pass) Injected++;
+        switch (fault)
+        {
+            case Fault.Status500 or Fault.Status503:
+                context.Response.StatusCode = fault == Fault.Status500 ? 500 : 503;
+                context.Response.ContentType = "application/xml";
+                await context.Response.WriteAsync("<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>");
+                return;
+            case Fault.Stall:
+                // Hold the request until the client gives up: a store that accepted and then went silent.
+                try { await Task.Delay(TimeSpan.FromMinutes(5), context.RequestAborted); } catch (OperationCanceledException) { }
+                return;
+            case Fault.Abort:
+                context.Abort(); // the connection is cut mid-request
+                return;
+        }
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {

@@ -54,6 +54,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private IActorRef _snapshot = ActorRefs.Nobody;
     private IActorRef _upload = ActorRefs.Nobody;
     private BackupStatus.Attempt? _current;
+    private string? _staged; // the current attempt's encoded file, once the snapshot step made it
     private string? _pendingRequestId;
     private BackupStatus.Tick? _lastTick;
     private DateTimeOffset? _lastUnchangedTick;
@@ -98,8 +99,15 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
         }));
         Command<SnapshotActor.SnapshotTaken>(t =>
         {
-            if (_current?.Id == t.Backup.Manifest.Id) _upload.Tell(new UploadActor.Upload(t.Backup));
-            else TempFiles.DeleteQuietly(t.Backup.EncodedPath); // a late answer to an attempt that already timed out
+            if (_current?.Id == t.Backup.Manifest.Id)
+            {
+                _staged = t.Backup.EncodedPath;
+                _upload.Tell(new UploadActor.Upload(t.Backup));
+            }
+            else
+            {
+                TempFiles.DeleteQuietly(t.Backup.EncodedPath); // a late answer to an attempt that already timed out
+            }
         });
         Command<UploadActor.Uploaded>(u => IfCurrent(u.Manifest.Id, () =>
         {
@@ -188,6 +196,9 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private void Finish(BackupStatus.Tick tick)
     {
         Timers.Cancel(StepTimer);
+        // Usually the upload step has removed it already; not when it never got the message (restarting, timed out).
+        TempFiles.DeleteQuietly(_staged);
+        _staged = null;
         _current = null;
         _lastTick = tick;
         if (_pendingRequestId is { } pending)

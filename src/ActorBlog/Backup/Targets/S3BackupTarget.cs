@@ -31,6 +31,8 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
             // s3rver and several S3 clones reject or mis-store the CRC trailers these default to.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = options.Timeout,
+            MaxErrorRetry = options.MaxErrorRetry,
         };
         if (!string.IsNullOrEmpty(options.Endpoint))
         {

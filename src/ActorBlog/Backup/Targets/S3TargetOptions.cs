@@ -14,6 +14,12 @@ public sealed record S3TargetOptions(
     string? AccessKey,
     string? SecretKey)
 {
+    /// <summary>How long one request may take before it is abandoned (the SDK then retries it).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The SDK's own retries of one request; the scheduler's backoff retries the whole backup.</summary>
+    public int MaxErrorRetry { get; init; } = 3;
+
     // The generated ToString would print the secret into any log line that formats the options.
     public override string ToString() =>
         $"S3TargetOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, Prefix = {Prefix}, " +

@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+
+namespace ActorBlog.Backup.Restore;
+
+/// <summary>
+/// Tells whether any process (a running host above all) has a database open, and keeps others
+/// out while a restore works. A host keeps a WAL-mode connection open for its whole life, idle
+/// most of the time, so <c>BEGIN EXCLUSIVE</c> alone would not notice it (in WAL mode that only
+/// excludes other writers). In exclusive locking mode SQLite must take the EXCLUSIVE lock on the
+/// database file itself, which any open WAL connection's SHARED lock prevents; the OS drops those
+/// locks when a process dies, so a crashed host does not block a restore.
+/// </summary>
+public sealed class DatabaseInUse : IDisposable
+{
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromMilliseconds(250);
+    private readonly SqliteConnection _connection;
+
+    private DatabaseInUse(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>
+    /// Locks an existing database against every other connection; null when another one has it
+    /// open. Dispose to let go. Closing may fold a leftover WAL into the file (same content).
+    /// </summary>
+    public static DatabaseInUse? TryLock(string databasePath)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 1,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;";
+            command.ExecuteNonQuery();
+            return new DatabaseInUse(connection);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            connection.Dispose();
+            return null;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "ROLLBACK;";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+        }
+        _connection.Dispose();
+    }
+}

@@ -34,6 +34,7 @@ public static class BlogHost
         });
 
         var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
+        RestoreAtBoot.Run(options, logger);
         database.Migrate();
         var swept = TempFiles.Sweep(options.Backup.TempDir);
         if (swept > 0) logger.Information("Removed {Count} staging file(s) an earlier run left in {TempDir}", swept, options.Backup.TempDir);

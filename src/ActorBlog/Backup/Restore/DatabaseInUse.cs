@@ -34,9 +34,11 @@ public sealed class DatabaseInUse : IDisposable
         try
         {
             connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;";
-            command.ExecuteNonQuery();
+            // One statement per command: the lock is taken by the first read after exclusive mode is set.
+            Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            Execute(connection, "PRAGMA locking_mode = EXCLUSIVE");
+            Execute(connection, "BEGIN EXCLUSIVE");
+            Execute(connection, "SELECT count(*) FROM sqlite_master");
             return new DatabaseInUse(connection);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
@@ -49,6 +51,13 @@ public sealed class DatabaseInUse : IDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteScalar();
     }
 
     public void Dispose()

@@ -48,15 +48,15 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
     public async Task<IReadOnlyList<BackupManifest>> CandidatesAsync(BackupSelection selection, CancellationToken ct)
     {
         var all = await catalog.ListAsync(ct).ConfigureAwait(false);
-        if (all.Count == 0)
-            throw new RestoreException($"no backups in {catalog.Target.Describe()}");
         if (selection.Id is { } id)
         {
             var found = all.FirstOrDefault(m => m.Id == id);
             return found is not null
                 ? [found]
-                : throw new RestoreException($"no backup with id {id} in {catalog.Target.Describe()} (run 'backups' to list them)");
+                : throw new RestoreException($"no backup with id {id} in {catalog.Target.Describe()} ({all.Count} backups there; run 'backups' to list them)");
         }
+        if (all.Count == 0)
+            throw new RestoreException($"no backups in {catalog.Target.Describe()}");
         if (selection.At is { } at)
         {
             var older = all.Where(m => m.CreatedAt <= at).ToList();

@@ -8,8 +8,8 @@ namespace ActorBlog.Backup.Restore;
 /// most of the time, so <c>BEGIN EXCLUSIVE</c> alone would not notice it (in WAL mode that only
 /// excludes other writers). In exclusive locking mode SQLite must take the EXCLUSIVE lock on the
 /// database file itself, which any open WAL connection's SHARED lock prevents; the OS drops those
-/// locks when a process dies, so a crashed host does not block a restore. This sees connections of
-/// other processes (a host, sqlite3); within one process SQLite's own bookkeeping lets it through.
+/// locks when a process dies, so a crashed host does not block a restore. It sees a host, sqlite3 or
+/// any other connection, in this process or another.
 /// </summary>
 public sealed class DatabaseInUse : IDisposable
 {

@@ -179,7 +179,7 @@ public sealed class RestorerTests : IDisposable
     }
 
     [Fact]
-    public async Task Refuses_an_existing_database_without_force_and_replaces_it_with_force()
+    public async Task Refuses_an_existing_database_without_force_and_any_database_a_writer_holds_open()
     {
         AddPosts(1);
         await BackUp(T0);
@@ -191,7 +191,15 @@ public sealed class RestorerTests : IDisposable
         var exists = await Assert.ThrowsAsync<RestoreException>(() =>
             restorer.RestoreAsync(BackupSelection.Newest, Restored, RestoreMode.Strict, force: false, CancellationToken.None));
         Assert.Contains("--force", exists.Message);
-        // A running host holding the file is refused even with --force: see the host tests, which use a real one.
+
+        // What a running host holds: an idle WAL-mode write connection (the host tests use a real host in its own process).
+        using (var host = new BlogDatabase(Restored, TimeSpan.FromSeconds(5)).OpenWriter())
+        {
+            var inUse = await Assert.ThrowsAsync<RestoreException>(() =>
+                restorer.RestoreAsync(BackupSelection.Newest, Restored, RestoreMode.Strict, force: true, CancellationToken.None));
+            Assert.Contains("in use", inUse.Message);
+        }
+        Assert.Equal(before, Sha(Restored));
 
         Assert.Equal(before, Sha(Restored));
 

@@ -34,6 +34,7 @@ public static class BlogHost
         });
 
         var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
+        RestoreAtBoot.Run(options, logger);
         database.Migrate();
         if (JournalFile.QuarantineIfUnreadable(options.Blog.JournalPath) is { } aside)
             logger.Warning("The backup scheduler's journal could not be read; moved it to {Aside} and starting the schedule afresh", aside);

@@ -23,6 +23,8 @@ public static class CommandLine
         ServeCommand.AddTo(root);
         BackupCommand.AddTo(root);
         BackupsCommand.AddTo(root);
+        RestoreCommand.AddTo(root);
+        VerifyCommand.AddTo(root);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

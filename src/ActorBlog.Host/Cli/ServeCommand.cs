@@ -40,6 +40,10 @@ public static class ServeCommand
         {
             return CommandLine.Fail(e.Message);
         }
+        catch (ActorBlog.Backup.Restore.RestoreException e)
+        {
+            return CommandLine.Fail(e.Message);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return CommandLine.Fail(e.Message);

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Restore;
+
+namespace ActorBlog.Host.Cli;
+
+/// <summary><c>restore [--id ID | --at TIME] [--output PATH] [--force]</c>: a checked backup into place.</summary>
+public static class RestoreCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var id = new Option<string?>("--id") { Description = "The backup to restore (see 'backups'); default: the newest" };
+        var at = new Option<string?>("--at") { Description = "Restore the newest backup at or before TIME: ISO-8601 or e.g. '2h ago', '1d ago'" };
+        var output = new Option<string?>("--output") { Description = "Where to write the database; default: the configured database path" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing database (never one a running host holds)" };
+        var command = new Command("restore", "Restore a backup: download, check, and only then move it into place");
+        command.Options.Add(id);
+        command.Options.Add(at);
+        command.Options.Add(output);
+        command.Options.Add(force);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(id) is not null && result.GetResult(at) is not null)
+                result.AddError("--id and --at cannot be used together");
+            if (result.GetResult(at) is not null && !PointInTime.TryParse(result.GetValue(at), DateTimeOffset.UtcNow, out _))
+                result.AddError(FormatError(result.GetValue(at)));
+        });
+        command.SetAction((parsed, ct) => CliContext.RunAsync(parsed, context =>
+        {
+            var when = parsed.GetValue(at) is { } text ? PointInTime.Parse(text, DateTimeOffset.UtcNow) : (DateTimeOffset?)null;
+            return RunAsync(context, new BackupSelection(parsed.GetValue(id), when), parsed.GetValue(output), parsed.GetValue(force), ct);
+        }));
+        root.Subcommands.Add(command);
+    }
+
+    private static string FormatError(string? text)
+    {
+        try
+        {
+            PointInTime.Parse(text, DateTimeOffset.UtcNow);
+            return "";
+        }
+        catch (FormatException e)
+        {
+            return "--at: " + e.Message;
+        }
+    }
+
+    private static async Task<int> RunAsync(CliContext context, BackupSelection selection, string? output, bool force, CancellationToken ct)
+    {
+        var destination = Path.GetFullPath(output ?? context.Options.Blog.DatabasePath);
+        var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
+            var r = outcome.Restored;
+            Console.WriteLine($"restored {r.Backup.Id} to {destination}: revision {r.Revision}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
+                              $"sha256 {r.Sha256} ok, integrity ok, in {started.Elapsed.TotalSeconds:0.0}s");
+            return CommandLine.Success;
+        }
+        catch (Exception e) when (e is RestoreException or BackupCorruptException or BackupKeyException)
+        {
+            return CommandLine.Fail(e.Message);
+        }
+    }
+}

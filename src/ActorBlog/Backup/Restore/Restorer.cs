@@ -1,0 +1,252 @@
+using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Snapshot;
+using ActorBlog.Backup.Targets;
+
+namespace ActorBlog.Backup.Restore;
+
+/// <summary>Which backup to restore: the newest, one by id, or the newest created at or before a time.</summary>
+public sealed record BackupSelection(string? Id = null, DateTimeOffset? At = null)
+{
+    public static readonly BackupSelection Newest = new();
+
+    public override string ToString() =>
+        Id is not null ? $"backup {Id}" : At is { } at ? $"the newest backup at or before {at:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "the newest backup";
+}
+
+public enum RestoreMode
+{
+    /// <summary>The chosen backup or nothing: a corrupt one fails the restore, naming the newest good one (the CLI).</summary>
+    Strict,
+
+    /// <summary>A corrupt backup is reported and the next older one tried (restore at boot).</summary>
+    NewestGood,
+}
+
+/// <summary>A backup restored into a file and checked: checksum, integrity_check, revision and post count as its manifest says.</summary>
+public sealed record RestoredBackup(BackupManifest Backup, string Path, long SizeBytes, long StoredBytes, string Sha256, long Revision, long PostCount);
+
+/// <summary>A backup passed over because its data is damaged or missing.</summary>
+public sealed record RejectedBackup(BackupManifest Backup, string Reason);
+
+public sealed record RestoreOutcome(RestoredBackup Restored, IReadOnlyList<RejectedBackup> Rejected);
+
+/// <summary>
+/// Brings a backup back as a database file. Everything is checked in a temporary file beside the
+/// destination (mode 600), streamed, never held in memory; only a file that passed every check is
+/// fsynced and renamed over the destination, so a failed restore leaves the old database as it was.
+/// Used by the <c>restore</c>/<c>verify</c> commands, by restore at boot, and by restore drills
+/// (<see cref="RestoreToFileAsync"/>).
+/// </summary>
+/// <param name="key">The backup key (32 bytes), or null; needed for encrypted backups.</param>
+/// <param name="progress">Told what is happening, one line at a time, for a terminal or a log.</param>
+public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>? progress = null)
+{
+    /// <summary>
+    /// The backups the selection allows, best first: by id exactly one; otherwise the newest (at or
+    /// before <see cref="BackupSelection.At"/>) and then the older ones. Throws <see cref="RestoreException"/> when none fits.
+    /// </summary>
+    public async Task<IReadOnlyList<BackupManifest>> CandidatesAsync(BackupSelection selection, CancellationToken ct)
+    {
+        var all = await catalog.ListAsync(ct).ConfigureAwait(false);
+        if (selection.Id is { } id)
+        {
+            var found = all.FirstOrDefault(m => m.Id == id);
+            return found is not null
+                ? [found]
+                : throw new RestoreException($"no backup with id {id} in {catalog.Target.Describe()} ({all.Count} backups there; run 'backups' to list them)");
+        }
+        if (all.Count == 0)
+            throw new RestoreException($"no backups in {catalog.Target.Describe()}");
+        if (selection.At is { } at)
+        {
+            var older = all.Where(m => m.CreatedAt <= at).ToList();
+            return older.Count > 0
+                ? older
+                : throw new RestoreException($"no backup at or before {at:yyyy-MM-dd'T'HH:mm:ss'Z'}; the oldest is {all[^1].Id} ({all[^1].CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'})");
+        }
+        return all;
+    }
+
+    /// <summary>
+    /// Downloads and decodes one backup into <paramref name="tempPath"/> (created with mode 600),
+    /// checks the SHA-256 against the manifest, runs integrity_check and compares revision and post
+    /// count with the manifest, then fsyncs the file. Throws <see cref="BackupCorruptException"/> when the
+    /// backup is damaged or its data object is missing, <see cref="BackupKeyException"/> when the key is
+    /// missing or wrong. The caller owns (and removes) the file either way.
+    /// </summary>
+    public async Task<RestoredBackup> RestoreToFileAsync(BackupManifest backup, string tempPath, CancellationToken ct)
+    {
+        TempFiles.CreatePrivate(tempPath);
+        DecodedBackup decoded;
+        try
+        {
+            var stored = await catalog.OpenDataAsync(backup, ct).ConfigureAwait(false);
+            await using (stored.ConfigureAwait(false))
+            {
+                var output = new FileStream(tempPath, FileMode.Truncate, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                await using (output.ConfigureAwait(false))
+                {
+                    decoded = await BackupDecoder.DecodeAsync(stored, output, key, backup.Sha256, ct).ConfigureAwait(false);
+                    await output.FlushAsync(ct).ConfigureAwait(false);
+                    output.Flush(flushToDisk: true);
+                }
+            }
+        }
+        catch (BackupNotFoundException e)
+        {
+            throw new BackupCorruptException($"the data object of backup {backup.Id} is missing ({e.Key})", e);
+        }
+        catch (BackupCorruptException e)
+        {
+            throw new BackupCorruptException($"backup {backup.Id} is damaged: {e.Message}", e);
+        }
+        catch (BackupKeyException e)
+        {
+            throw new BackupKeyException($"backup {backup.Id} cannot be decrypted: {e.Message}" +
+                                         (key is null ? " Set ACTORBLOG_BACKUP_KEY to the key it was written with." : ""), e);
+        }
+
+        if (decoded.SizeBytes != backup.SizeBytes)
+            throw new BackupCorruptException($"backup {backup.Id} decoded to {decoded.SizeBytes} bytes, but its manifest says {backup.SizeBytes}");
+
+        SnapshotFile inspected;
+        try
+        {
+            inspected = await Task.Run(() => SqliteSnapshot.Inspect(tempPath, "integrity_check"), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new BackupCorruptException($"backup {backup.Id} is not a sound database: {e.Message}", e);
+        }
+        if (inspected.Revision != backup.Revision || inspected.PostCount != backup.PostCount)
+            throw new BackupCorruptException(
+                $"backup {backup.Id} holds revision {inspected.Revision} with {inspected.PostCount} posts, " +
+                $"but its manifest says revision {backup.Revision} with {backup.PostCount} posts");
+
+        return new RestoredBackup(backup, tempPath, decoded.SizeBytes, decoded.StoredBytes, decoded.Sha256, inspected.Revision, inspected.PostCount);
+    }
+
+    /// <summary>Everything a restore checks, into a private file under <paramref name="tempDir"/> that is removed afterwards. Installs nothing.</summary>
+    public async Task<RestoredBackup> VerifyAsync(BackupManifest backup, string tempDir, CancellationToken ct)
+    {
+        TempFiles.EnsurePrivateDirectory(tempDir);
+        var temp = TempFiles.PathFor(tempDir, $"{backup.Id}.verify-{Guid.NewGuid():N}");
+        try
+        {
+            return await RestoreToFileAsync(backup, temp, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            TempFiles.DeleteQuietly(temp);
+        }
+    }
+
+    /// <summary>
+    /// Restores the selected backup to <paramref name="destinationPath"/>. Refuses to replace an existing
+    /// database unless <paramref name="force"/>, and always while another process has it open.
+    /// Throws <see cref="RestoreException"/> with one line when it cannot; the existing database is then
+    /// untouched and the temporary file gone.
+    /// </summary>
+    public async Task<RestoreOutcome> RestoreAsync(BackupSelection selection, string destinationPath, RestoreMode mode, bool force, CancellationToken ct)
+    {
+        var destination = Path.GetFullPath(destinationPath);
+        var directory = Path.GetDirectoryName(destination)!;
+        DatabaseInUse? guard = null;
+        if (File.Exists(destination))
+        {
+            if (!force)
+                throw new RestoreException($"{destination} already exists; pass --force to replace it");
+            // Held until the new file is in place, so a host starting meanwhile cannot open the old one.
+            guard = DatabaseInUse.TryLock(destination)
+                    ?? throw new RestoreException($"{destination} is in use by a running host (or another program); stop it before restoring");
+        }
+
+        var temp = TempFiles.PathFor(directory, $".{Path.GetFileName(destination)}.restore-{Guid.NewGuid():N}");
+        try
+        {
+            var candidates = await CandidatesAsync(selection, ct).ConfigureAwait(false);
+            Directory.CreateDirectory(directory);
+            var (restored, rejected) = await RestoreFirstGoodAsync(selection, candidates, temp, mode, ct).ConfigureAwait(false);
+
+            progress?.Invoke($"Installing backup {restored.Backup.Id} as {destination} ...");
+            guard?.Dispose();
+            guard = null;
+            Install(temp, destination, force);
+            return new RestoreOutcome(restored with { Path = destination }, rejected);
+        }
+        finally
+        {
+            guard?.Dispose();
+            TempFiles.DeleteQuietly(temp);
+        }
+    }
+
+    private async Task<(RestoredBackup, IReadOnlyList<RejectedBackup>)> RestoreFirstGoodAsync(
+        BackupSelection selection, IReadOnlyList<BackupManifest> candidates, string temp, RestoreMode mode, CancellationToken ct)
+    {
+        var rejected = new List<RejectedBackup>();
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                progress?.Invoke($"Downloading backup {candidate.Id} ({FormatBytes(candidate.StoredBytes)}) from {catalog.Target.Describe()} ...");
+                var restored = await RestoreToFileAsync(candidate, temp, ct).ConfigureAwait(false);
+                if (rejected.Count == 0 || mode == RestoreMode.NewestGood)
+                    return (restored, rejected);
+
+                var first = rejected[0];
+                throw new RestoreException(
+                    $"{first.Backup.Id} ({selection}) is corrupt: {first.Reason}; the newest good backup is {candidate.Id}: " +
+                    $"restore it with --id {candidate.Id}");
+            }
+            catch (BackupCorruptException e)
+            {
+                rejected.Add(new RejectedBackup(candidate, e.Message));
+                progress?.Invoke($"Backup {candidate.Id} is corrupt, passed over: {e.Message}");
+                if (selection.Id is not null)
+                    throw new RestoreException(e.Message, e);
+            }
+        }
+        throw new RestoreException(
+            $"no good backup to restore: {string.Join("; ", rejected.Select(r => r.Reason))}");
+    }
+
+    /// <summary>
+    /// Renames the checked file over the destination. The old database's -wal, -shm and -journal would
+    /// be replayed onto the new file, so they are moved aside first (kept until the rename is durable,
+    /// and put back if it fails).
+    /// </summary>
+    private static void Install(string temp, string destination, bool force)
+    {
+        var directory = Path.GetDirectoryName(destination)!;
+        if (File.Exists(destination))
+        {
+            if (!force) throw new RestoreException($"{destination} appeared while restoring; pass --force to replace it");
+            using var guard = DatabaseInUse.TryLock(destination)
+                              ?? throw new RestoreException($"{destination} is in use by a running host (or another program); stop it before restoring");
+        }
+
+        var moved = new List<(string Original, string Aside)>();
+        try
+        {
+            foreach (var suffix in new[] { "-wal", "-shm", "-journal" })
+            {
+                var sidecar = destination + suffix;
+                if (!File.Exists(sidecar)) continue;
+                var aside = TempFiles.PathFor(directory, $".{Path.GetFileName(sidecar)}.replaced-{Guid.NewGuid():N}");
+                File.Move(sidecar, aside);
+                moved.Add((sidecar, aside));
+            }
+            File.Move(temp, destination, overwrite: force);
+        }
+        catch
+        {
+            foreach (var (original, aside) in moved) File.Move(aside, original, overwrite: true);
+            throw;
+        }
+        Durability.FsyncDirectory(directory);
+        TempFiles.DeleteQuietly(moved.Select(m => m.Aside).ToArray());
+    }
+
+    private static string FormatBytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB" : $"{bytes} bytes";
+}

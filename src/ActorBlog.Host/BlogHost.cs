@@ -1,4 +1,5 @@
 using ActorBlog.Backup;
+using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
@@ -89,7 +90,9 @@ public static class BlogHost
                 var backup = options.Backup;
                 var steps = new BackupScheduler.Steps(
                     SnapshotActor.Props(new SnapshotActor.Options(database.Path, backup.TempDir, catalog, options.Secrets.BackupKey, backup.CompressionLevel)),
-                    UploadActor.Props(() => BackupCatalogFactory.Create(backup, options.Secrets), backup.VerifyAfterUpload));
+                    UploadActor.Props(() => BackupCatalogFactory.Create(backup, options.Secrets), backup.VerifyAfterUpload),
+                    backup.DrillInterval is null ? null : RestoreDrillActor.Props(new RestoreDrillActor.Options(
+                        () => BackupCatalogFactory.Create(backup, options.Secrets), options.Secrets.BackupKey, backup.TempDir)));
                 var scheduler = system.ActorOf(
                     BackupSupervision.Supervise(BackupScheduler.Props(backup, steps), "scheduler", backup.Supervision), "backup");
                 registry.Register<BackupScheduler>(scheduler);

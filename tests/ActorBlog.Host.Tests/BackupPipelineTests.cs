@@ -176,6 +176,32 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         await Assert.ThrowsAsync<BackupKeyException>(() => RestoredTitlesAsync(catalog, manifest, null));
     }
 
+    [Fact]
+    public async Task A_failed_restore_drill_shows_in_the_state_and_makes_healthz_degraded()
+    {
+        await using var host = await TestHost.StartAsync(ManualOnly + "actorblog.backup.drill.interval = 1s\n");
+        await WritePostsAsync(host, 2);
+        var id = await RequestBackupAsync(host);
+        await AwaitOutcomeAsync(host, id);
+        var passed = await Eventually.Until(() => StatusAsync(host),
+            s => s.GetProperty("lastDrill").ValueKind == JsonValueKind.Object, what: "a first drill");
+        Assert.True(passed.GetProperty("lastDrill").GetProperty("ok").GetBoolean());
+        Assert.Equal("healthy", (await host.Client.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString());
+
+        var data = Directory.EnumerateFiles(host.Options.Backup.FilePath, "*" + BackupNaming.DataSuffix, SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(data);
+        bytes[^10] ^= 0x01;
+        await File.WriteAllBytesAsync(data, bytes);
+        var failed = await Eventually.Until(() => StatusAsync(host),
+            s => s.GetProperty("lastDrill").GetProperty("ok").GetBoolean() == false, what: "a failed drill");
+
+        Assert.Equal(id, failed.GetProperty("lastDrill").GetProperty("backupId").GetString());
+        Assert.False(string.IsNullOrEmpty(failed.GetProperty("lastDrill").GetProperty("error").GetString()));
+        var health = await host.Client.GetFromJsonAsync<JsonElement>("/healthz");
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode); // readers are still served
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -1,3 +1,4 @@
+using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
 using ActorBlog.Configuration;
@@ -45,6 +46,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
 
     private const string DueTimer = "due";
     private const string StepTimer = "step-timeout";
+    private const string DrillTimer = "drill";
     private const int SnapshotEvery = 100;
 
     private readonly BackupSettings _settings;
@@ -53,6 +55,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private BackupHistory _history = BackupHistory.Empty;
     private IActorRef _snapshot = ActorRefs.Nobody;
     private IActorRef _upload = ActorRefs.Nobody;
+    private IActorRef? _drill;
     private BackupStatus.Attempt? _current;
     private string? _staged; // the current attempt's encoded file, once the snapshot step made it
     private string? _pendingRequestId;
@@ -121,12 +124,18 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
                 _log.Info("Backup {0} verified: revision {1}, {2} posts, {3} bytes stored in {4}",
                     m.Id, m.Revision, m.PostCount, m.StoredBytes, _settings.TargetName);
                 _upload.Tell(new UploadActor.ApplyRetention(_settings.Retention.Rules()));
+                if (!Timers.IsTimerActive(DrillTimer)) ScheduleDrill();
                 Finish(new BackupStatus.Tick(Now, "uploaded"));
             });
         }));
         Command<SnapshotActor.SnapshotFailed>(f => IfCurrent(f.Id, () => Fail($"snapshot failed: {f.Error}")));
         Command<UploadActor.UploadFailed>(f => IfCurrent(f.Id, () => Fail($"upload failed: {f.Error}")));
-        Command<StepUnavailable>(u => { if (_current is not null) Fail($"the {u.Step} step is restarting after a failure"); });
+        Command<StepUnavailable>(u =>
+        {
+            var error = $"the {u.Step} step is restarting after a failure";
+            if (u.Step == "drill") Self.Tell(new DrillOutcome(Now, null, false, 0, error));
+            else if (_current is not null) Fail(error);
+        });
         Command<StepTimedOut>(t => IfCurrent(t.Id, () => Fail($"no answer within {_settings.StepTimeout}")));
 
         Command<UploadActor.RetentionApplied>(r =>
@@ -134,7 +143,14 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
             if (r.DeletedIds.Count > 0) _log.Info("Retention removed {0} backup(s): {1}", r.DeletedIds.Count, string.Join(", ", r.DeletedIds));
         });
         Command<UploadActor.RetentionFailed>(r => _log.Warning("Retention could not run: {0}", r.Error));
-        Command<DrillOutcome>(d => Persist(new DrillRecorded(d), Apply));
+        Command<RestoreDrillActor.RunDrill>(run => _drill?.Tell(run));
+        Command<DrillOutcome>(d => Persist(new DrillRecorded(d), e =>
+        {
+            Apply(e);
+            if (d.Ok) _log.Info("Restore drill of {0} passed in {1} ms", d.BackupId, d.DurationMs);
+            else _log.Error("Restore drill of {0} FAILED: {1}. The newest backup may not restore; backups are degraded until a drill passes", d.BackupId ?? "(none)", d.Error);
+            ScheduleDrill();
+        }));
 
         Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(f => _log.Warning("Could not save the scheduler's snapshot: {0}", f.Cause.Message));
@@ -156,7 +172,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
         _snapshot = Context.ActorOf(BackupSupervision.Supervise(_steps.Snapshot, "snapshot", s, new StepUnavailable("snapshot")), "snapshot-supervisor");
         _upload = Context.ActorOf(BackupSupervision.Supervise(_steps.Upload, "upload", s, new StepUnavailable("upload")), "upload-supervisor");
         if (_steps.Drill is not null)
-            Context.ActorOf(BackupSupervision.Supervise(_steps.Drill, "drill", s), "drill-supervisor");
+            _drill = Context.ActorOf(BackupSupervision.Supervise(_steps.Drill, "drill", s, new StepUnavailable("drill")), "drill-supervisor");
         base.PreStart();
     }
 
@@ -165,6 +181,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
         _log.Info("Backup schedule recovered: last verified backup {0}, {1} failure(s) since",
             _history.LastSuccess?.Id ?? "none", _history.ConsecutiveFailures);
         ScheduleNext();
+        ScheduleDrill();
     }
 
     private void Start(string id, bool requested)
@@ -215,6 +232,15 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
         if (!_settings.Enabled) return;
         var delay = NextDueAt() - Now;
         Timers.StartSingleTimer(DueTimer, Tick.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    /// <summary>Drills run one drill interval after the last drill, or after the first verified backup.</summary>
+    private void ScheduleDrill()
+    {
+        if (_drill is null || _settings.DrillInterval is not { } every) return;
+        if ((_history.LastDrill?.At ?? _history.LastSuccess?.At) is not { } basis) return;
+        var delay = basis + every - Now;
+        Timers.StartSingleTimer(DrillTimer, RestoreDrillActor.RunDrill.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
     }
 
     private DateTimeOffset NextDueAt() =>

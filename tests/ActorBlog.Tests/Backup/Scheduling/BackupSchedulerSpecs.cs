@@ -1,5 +1,6 @@
 using System.Collections;
 using ActorBlog.Backup;
+using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
@@ -45,7 +46,8 @@ public sealed class BackupSchedulerSpecs : TestKit
         var s = settings ?? _settings;
         var steps = new BackupScheduler.Steps(
             SnapshotActor.Props(new SnapshotActor.Options(_blog.DatabasePath, s.TempDir, Catalog(s), null, 3)),
-            UploadActor.Props(() => Catalog(s), verify: true));
+            UploadActor.Props(() => Catalog(s), verify: true),
+            s.DrillInterval is null ? null : RestoreDrillActor.Props(new RestoreDrillActor.Options(() => Catalog(s), null, s.TempDir)));
         return Sys.ActorOf(BackupScheduler.Props(s, steps), name);
     }
 
@@ -181,6 +183,47 @@ public sealed class BackupSchedulerSpecs : TestKit
         var done = AwaitStatus(scheduler, s => s.LastSuccess?.Id == second.Id);
         Assert.Null(done.NextDueAt); // disabled: nothing is scheduled, but requests are served
         Assert.Equal(2, StoredBackups());
+    }
+
+    [Fact]
+    public void A_drill_restores_the_newest_backup_one_drill_interval_after_it_and_leaves_nothing_behind()
+    {
+        _blog.AddPosts(4);
+        var settings = _settings with { DrillInterval = TimeSpan.FromDays(1) };
+        var scheduler = StartScheduler(settings);
+        var first = AwaitStatus(scheduler, s => s.LastSuccess is not null && !s.InFlight);
+        Assert.Null(first.LastDrill);
+
+        Clock.Advance(TimeSpan.FromDays(1));
+        var drilled = AwaitStatus(scheduler, s => s.LastDrill is not null);
+
+        Assert.True(drilled.LastDrill!.Ok, drilled.LastDrill.Error);
+        Assert.Equal(first.LastSuccess!.Id, drilled.LastDrill.BackupId);
+        Assert.False(drilled.Degraded);
+        Assert.Empty(Directory.EnumerateFiles(settings.TempDir));
+    }
+
+    [Fact]
+    public void A_drill_against_a_corrupted_newest_backup_fails_and_degrades_the_state()
+    {
+        _blog.AddPosts(4);
+        var settings = _settings with { DrillInterval = TimeSpan.FromDays(1) };
+        var scheduler = StartScheduler(settings);
+        var first = AwaitStatus(scheduler, s => s.LastSuccess is not null && !s.InFlight);
+        var data = Directory.EnumerateFiles(settings.FilePath, "*" + BackupNaming.DataSuffix, SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(data);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(data, bytes);
+
+        Clock.Advance(TimeSpan.FromDays(1));
+        var drilled = AwaitStatus(scheduler, s => s.LastDrill is not null);
+
+        Assert.False(drilled.LastDrill!.Ok);
+        Assert.Equal(first.LastSuccess!.Id, drilled.LastDrill.BackupId);
+        Assert.False(string.IsNullOrEmpty(drilled.LastDrill.Error));
+        Assert.True(drilled.Degraded);
+        Assert.Equal(0, drilled.ConsecutiveFailures); // the backups themselves still work; the drill is what failed
+        Assert.Empty(Directory.EnumerateFiles(settings.TempDir));
     }
 
     protected override void Dispose(bool disposing)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Tests.Infrastructure;
 using ActorBlog.Posts;
 
 namespace ActorBlog.Host.Tests;

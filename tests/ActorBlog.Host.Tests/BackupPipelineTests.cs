@@ -73,14 +73,7 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         await using (var stored = await catalog.OpenDataAsync(manifest, CancellationToken.None))
         await using (var file = File.Create(path))
             await BackupDecoder.DecodeAsync(stored, file, key, manifest.Sha256);
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT title FROM posts ORDER BY id";
-        var titles = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) titles.Add(reader.GetString(0));
-        return titles;
+        return Files.PostTitles(path);
     }
 
     private static int PostsInMainFileAlone(string dbPath, string scratch)

@@ -7,7 +7,7 @@ using System.Text.Json;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Targets;
 using ActorBlog.Host.Tests.Infrastructure;
-using ActorBlog.Posts;
+using ActorBlog.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Host.Tests;
@@ -76,7 +76,7 @@ public sealed class CrashTests : IDisposable
     [Fact]
     public async Task A_sigkill_during_a_backup_leaves_no_partial_backup_and_the_next_start_cleans_up()
     {
-        SeedLargeDatabase(Path.Combine(_dir, "data", "blog.db"), megabytes: 48);
+        Files.SeedIncompressibleBlog(Path.Combine(_dir, "data", "blog.db"), megabytes: 48);
         var tempDir = Path.Combine(_dir, "data", "tmp");
         await using (var program = Start())
         {
@@ -102,34 +102,6 @@ public sealed class CrashTests : IDisposable
         await Eventually.Until(() => after.GetFromJsonAsync<JsonElement>("/api/backups/status"),
             s => s.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } ok && ok.GetProperty("id").GetString() == next,
             TimeSpan.FromMinutes(2), "the next backup to verify");
-    }
-
-    /// <summary>A blog of hard-to-compress posts, so a backup of it takes long enough to be caught in flight.</summary>
-    private static void SeedLargeDatabase(string path, int megabytes)
-    {
-        var database = new BlogDatabase(path, TimeSpan.FromSeconds(5));
-        database.Migrate();
-        using var connection = database.OpenWriter();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)
-            VALUES ($slug, $slug, $body, $body, 'published', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', 1)
-            """;
-        var slug = insert.Parameters.Add("$slug", SqliteType.Text);
-        var body = insert.Parameters.Add("$body", SqliteType.Text);
-        var random = new Random(42);
-        var bytes = new byte[48 * 1024];
-        for (var i = 0; i < megabytes * 1024 / 96; i++)
-        {
-            random.NextBytes(bytes);
-            slug.Value = $"post-{i}";
-            body.Value = Convert.ToBase64String(bytes);
-            insert.ExecuteNonQuery();
-        }
-        transaction.Commit();
-        BlogDatabase.Checkpoint(connection);
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Tests.Infrastructure;
 using ActorBlog.Posts;
 
 namespace ActorBlog.Host.Tests;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Restore;
 using ActorBlog.Host.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using ActorBlog.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace ActorBlog.Host.Tests;
@@ -87,7 +87,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         var newest = (await catalog.ListAsync(CancellationToken.None))[0];
         var restoredPath = Path.Combine(host.Root, "soak-restored.db");
         await new Restorer(catalog, null).RestoreToFileAsync(newest, restoredPath, CancellationToken.None);
-        var titles = ReadTitles(restoredPath);
+        var titles = Files.PostTitles(restoredPath).ToHashSet();
         var (fdsAfter, memoryAfter) = (OpenFileDescriptors(), ManagedMemory());
         var listed = await catalog.ListAsync(CancellationToken.None);
 
@@ -103,17 +103,5 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.InRange(listed.Count, 1, 6); // retention kept up with a backup a second
         Assert.True(fdsAfter <= fdsBefore + 32, $"file descriptors grew from {fdsBefore} to {fdsAfter}");
         Assert.True(memoryAfter <= memoryBefore + 64L * 1024 * 1024, $"managed memory grew from {memoryBefore} to {memoryAfter}");
-    }
-
-    private static HashSet<string> ReadTitles(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT title FROM posts";
-        var titles = new HashSet<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) titles.Add(reader.GetString(0));
-        return titles;
     }
 }

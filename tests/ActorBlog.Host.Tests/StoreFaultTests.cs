@@ -5,9 +5,7 @@ using System.Text.Json;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Targets;
 using ActorBlog.Host.Tests.Infrastructure;
-using ActorBlog.Posts;
 using ActorBlog.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Host.Tests;
 
@@ -124,7 +122,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     public async Task A_connection_cut_in_the_middle_of_a_multipart_upload_fails_cleanly()
     {
         var root = Directory.CreateTempSubdirectory("actorblog-multipart-").FullName;
-        SeedIncompressible(Path.Combine(root, "data", "blog.db"), megabytes: 28); // encodes to well over the 16 MiB multipart threshold
+        Files.SeedIncompressibleBlog(Path.Combine(root, "data", "blog.db"), megabytes: 28, seed: 7); // encodes to well over the 16 MiB multipart threshold
         var (host, proxy, prefix) = await StartAsync(root);
         await using var _ = host;
         await using var __ = proxy;
@@ -141,31 +139,5 @@ public sealed class StoreFaultTests(S3rverFixture s3)
         var manifest = Assert.Single(await Direct(prefix).ListAsync(CancellationToken.None));
         Assert.Equal(IdOf(recovered, "lastSuccess"), manifest.Id);
         Assert.True(manifest.StoredBytes > 16 * 1024 * 1024);
-    }
-
-    private static void SeedIncompressible(string path, int megabytes)
-    {
-        var blog = new BlogDatabase(path, TimeSpan.FromSeconds(5));
-        blog.Migrate();
-        using var connection = blog.OpenWriter();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)
-            VALUES ($slug, $slug, $body, '', 'draft', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', NULL, 1)
-            """;
-        var slug = insert.Parameters.Add("$slug", SqliteType.Text);
-        var body = insert.Parameters.Add("$body", SqliteType.Blob);
-        var random = new Random(7);
-        var bytes = new byte[64 * 1024];
-        for (var i = 0; i < megabytes * 16; i++)
-        {
-            random.NextBytes(bytes);
-            slug.Value = $"p{i}";
-            body.Value = bytes;
-            insert.ExecuteNonQuery();
-        }
-        transaction.Commit();
     }
 }

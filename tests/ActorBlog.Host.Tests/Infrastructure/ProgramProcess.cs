@@ -10,6 +10,8 @@ public sealed partial class ProgramProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ProgramProcess(Process process) => _process = process;
@@ -26,6 +28,22 @@ public sealed partial class ProgramProcess : IAsyncDisposable
     }
 
     public Task<Uri> Listening => _listening.Task;
+
+    private string Stdout
+    {
+        get
+        {
+            lock (_output) return _stdout.ToString();
+        }
+    }
+
+    private string Stderr
+    {
+        get
+        {
+            lock (_output) return _stderr.ToString();
+        }
+    }
 
     public static ProgramProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -63,11 +81,6 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         run._process.WaitForExit(); // flushes the redirected streams
         return (run._process.ExitCode, run.Stdout, run.Stderr);
     }
-
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private string Stdout { get { lock (_output) return _stdout.ToString(); } }
-    private string Stderr { get { lock (_output) return _stderr.ToString(); } }
 
     private void Append(string? line, bool error = false)
     {

@@ -8,12 +8,14 @@ namespace ActorBlog.Tests.Posts;
 
 public sealed class PostStoreSpecs : TestKit, IDisposable
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
     private readonly TempDirectory _dir = new();
     private readonly BlogDatabase _database;
     private readonly IActorRef _store;
 
-    public PostStoreSpecs()
+    public PostStoreSpecs(Xunit.Abstractions.ITestOutputHelper output) : base(output: output)
     {
+        _output = output;
         _database = new BlogDatabase(_dir.File("blog.db"), TimeSpan.FromSeconds(5));
         _database.Migrate();
         _store = Sys.ActorOf(PostStore.Props(() => new PostWriter(_database.OpenWriter(), new MarkdownRenderer(), TimeProvider.System)));
@@ -54,6 +56,7 @@ public sealed class PostStoreSpecs : TestKit, IDisposable
 
         _store.Tell(PostStore.GetStats.Instance);
         var stats = ExpectMsg<PostStore.StoreStats>();
+        _output.WriteLine($"{writers} concurrent writes committed in {stats.Commits} transactions");
         Assert.Equal(writers, stats.CommandsCommitted);
         Assert.InRange(stats.Commits, 1, writers - 1);
         Assert.Equal(writers, new PostReader(_database).Count());

@@ -25,8 +25,9 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
     public string ManifestKeyFor(string id) => BackupNaming.ManifestKey(prefix, id);
 
     /// <summary>
-    /// Uploads the encoded data file, checks (when <paramref name="verify"/>) that the target returns
-    /// exactly the bytes the manifest describes, and only then writes the manifest.
+    /// Uploads the encoded data file, checks that the target holds exactly the bytes the manifest
+    /// describes, and only then writes the manifest. The check reads the object back and hashes it;
+    /// without <paramref name="verify"/> it is skipped only when the store confirmed a checksum of its own.
     /// Throws <see cref="BackupVerificationException"/>, after removing the data object, when it does not.
     /// </summary>
     public async Task<BackupManifest> StoreAsync(string encodedFilePath, BackupManifest manifest, bool verify, CancellationToken ct)
@@ -34,9 +35,9 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
         if (manifest.DataKey != DataKeyFor(manifest.Id, manifest.Encrypted))
             throw new ArgumentException($"Manifest data key '{manifest.DataKey}' is not where backup {manifest.Id} belongs.", nameof(manifest));
 
-        await target.PutAsync(manifest.DataKey, encodedFilePath, manifest.Sha256, ct).ConfigureAwait(false);
+        var confirmedByStore = await target.PutAsync(manifest.DataKey, encodedFilePath, manifest.Sha256, ct).ConfigureAwait(false);
 
-        if (verify)
+        if (verify || !confirmedByStore)
         {
             var (bytes, sha256) = await HashObjectAsync(manifest.DataKey, ct).ConfigureAwait(false);
             if (bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase))

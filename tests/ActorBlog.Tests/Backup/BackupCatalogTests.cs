@@ -123,6 +123,8 @@ public sealed class BackupCatalogTests : IDisposable
         var (manifest, path) = await CatalogTestSupport.Encode(corrupting, _dbPath, _dir.Path, T0);
 
         await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreAsync(path, manifest, verify: true, CancellationToken.None));
+        // verify-after-upload = off skips the read-back only where the store confirmed a checksum itself; a folder never does.
+        await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreAsync(path, manifest, verify: false, CancellationToken.None));
 
         Assert.Empty(await _target.ListKeysAsync("", CancellationToken.None));
         Assert.Empty(await _catalog.ListAsync(CancellationToken.None));

@@ -21,7 +21,8 @@ public sealed class FileBackupTarget : IBackupTarget
 
     public string Describe() => $"file {_root}";
 
-    public async Task PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    /// <returns>Always false: a folder computes no checksum of its own, so the catalog reads the file back.</returns>
+    public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var destination = PathFor(key);
         var directory = Path.GetDirectoryName(destination)!;
@@ -41,6 +42,7 @@ public sealed class FileBackupTarget : IBackupTarget
             }
             File.Move(temp, destination, overwrite: true);
             FsyncDirectory(directory);
+            return false;
         }
         catch
         {

@@ -17,8 +17,10 @@ public interface IBackupTarget
     /// An existing object under the same key is replaced (callers never reuse keys).
     /// <paramref name="sha256Hex"/> describes the file's bytes and is stored as object metadata
     /// where the store supports it; it is not checked here.
+    /// Returns true only when the store itself confirmed that it holds exactly these bytes (a
+    /// checksum it computed matched ours); false means only reading the object back can tell.
     /// </summary>
-    Task PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct);
+    Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct);
 
     /// <summary>
     /// Opens the object for reading from its first byte. The caller disposes the stream.

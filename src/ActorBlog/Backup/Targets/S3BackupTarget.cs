@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -57,17 +58,22 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
     public string Describe() =>
         $"s3://{_options.Bucket}/{_options.Prefix.Trim('/')} ({(string.IsNullOrEmpty(_options.Endpoint) ? "aws" : _options.Endpoint)}, {_options.Region})";
 
-    public async Task PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var length = new FileInfo(sourcePath).Length;
-        if (length <= MultipartThreshold)
-            await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
-        else
-            await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
+        var (etag, expected) = length <= MultipartThreshold
+            ? await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false)
+            : await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
+        // S3 and most clones report an unencrypted object's ETag as the MD5 of its bytes (of its
+        // parts' MD5s, "-N", for a multipart object): a checksum the store computed itself.
+        return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    private async Task<(string? ETag, string ExpectedETag)> PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
+        string md5;
+        await using (var read = File.OpenRead(sourcePath))
+            md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(read, ct).ConfigureAwait(false));
         var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {
@@ -81,11 +87,12 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                 UseChunkEncoding = false,
             };
             request.Metadata.Add(Sha256Metadata, sha256Hex);
-            await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+            var response = await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+            return (response.ETag, md5);
         }
     }
 
-    private async Task PutMultipartAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    private async Task<(string? ETag, string ExpectedETag)> PutMultipartAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key };
         initiate.Metadata.Add(Sha256Metadata, sha256Hex);
@@ -93,6 +100,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         try
         {
             var etags = new List<PartETag>();
+            var partDigests = new List<byte[]>();
             var buffer = new byte[PartSize];
             var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (file.ConfigureAwait(false))
@@ -102,6 +110,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                     var n = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
                     if (n == 0)
                         break;
+                    partDigests.Add(MD5.HashData(buffer.AsSpan(0, n)));
                     using var part = new MemoryStream(buffer, 0, n, writable: false);
                     var response = await _client.UploadPartAsync(new UploadPartRequest
                     {
@@ -117,13 +126,15 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                 }
             }
 
-            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            var complete = await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
                 Key = key,
                 UploadId = uploadId,
                 PartETags = etags,
             }, ct).ConfigureAwait(false);
+            var expected = Convert.ToHexStringLower(MD5.HashData(partDigests.SelectMany(d => d).ToArray())) + "-" + partDigests.Count;
+            return (complete.ETag, expected);
         }
         catch
         {

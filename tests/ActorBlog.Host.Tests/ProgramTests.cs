@@ -113,6 +113,43 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains(tokenFile, program.Output);
     }
 
+    [Fact]
+    public async Task A_store_that_refuses_connections_is_logged_once_while_backups_retry_with_backoff()
+    {
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: connection refused
+        File.WriteAllText(Path.Combine(_dir, "refused.conf"), """
+            actorblog.backup {
+              interval = 1s
+              s3 { force-path-style = on, timeout = 2s, max-error-retry = 0 }
+              supervision { min-backoff = 100ms, max-backoff = 200ms }
+            }
+            """);
+        var env = new Dictionary<string, string>
+        {
+            ["ACTORBLOG_AUTHOR_TOKEN"] = "refused-token-0123456789", ["ACTORBLOG_BACKUP_TARGET"] = "s3",
+            ["SPACES_ENDPOINT"] = $"http://127.0.0.1:{port}", ["SPACES_BUCKET"] = "b", ["SPACES_KEY"] = "k", ["SPACES_SECRET"] = "s",
+        };
+        await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0", "--config", "refused.conf");
+        using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "refused-token-0123456789");
+
+        var state = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
+            s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, TimeSpan.FromMinutes(2), "five failures in a row");
+        var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
+        var home = await client.GetAsync("/");
+        await program.StopAsync();
+
+        var failureLines = program.Output.Split('\n').Count(l => l.Contains("failed (") && l.Contains("in a row"));
+        Assert.Equal(1, failureLines);
+        Assert.DoesNotContain("   at ", program.Output); // no stack traces for an expected outage
+        Assert.Contains("refused", state.GetProperty("lastFailure").GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -132,8 +132,10 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
         Command<UploadActor.UploadFailed>(f => IfCurrent(f.Id, () => Fail($"upload failed: {f.Error}")));
         Command<StepUnavailable>(u =>
         {
-            var error = $"the {u.Step} step is restarting after a failure";
-            if (u.Step == "drill") Self.Tell(new DrillOutcome(Now, null, false, 0, error));
+            // A step that is still backing off after a failure fails this attempt for the same reason:
+            // report that cause, so the state stays useful and a long outage stays one log line.
+            var error = _history.LastFailure?.Error ?? $"the {u.Step} step is restarting after a failure";
+            if (u.Step == "drill") Self.Tell(new DrillOutcome(Now, null, false, 0, "the drill step is restarting after a failure"));
             else if (_current is not null) Fail(error);
         });
         Command<StepTimedOut>(t => IfCurrent(t.Id, () => Fail($"no answer within {_settings.StepTimeout}")));

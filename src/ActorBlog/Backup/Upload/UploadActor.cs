@@ -6,8 +6,9 @@ namespace ActorBlog.Backup.Upload;
 
 /// <summary>
 /// Puts a staged backup into the target, verifies it, and writes its manifest last; applies
-/// retention when told. An upload that fails is answered, and then the actor fails too, so
-/// its supervisor restarts it with backoff and a fresh client to the store.
+/// retention when told. An upload that fails is answered, and then the actor stops, so its
+/// BackoffSupervisor starts a fresh one (with a fresh client to the store) after a pause. Stopping
+/// rather than throwing keeps an expected outage out of Akka's error log: the scheduler logs it once.
 /// </summary>
 public sealed class UploadActor : ReceiveActor
 {
@@ -22,9 +23,6 @@ public sealed class UploadActor : ReceiveActor
     public sealed record RetentionApplied(IReadOnlyList<string> DeletedIds);
 
     public sealed record RetentionFailed(string Error);
-
-    /// <summary>Thrown after a failed upload has been answered, to restart this actor under its supervisor.</summary>
-    public sealed class UploadFailedException(string message, Exception inner) : Exception(message, inner);
 
     private sealed record Failed(Upload Request, IActorRef ReplyTo, Exception Cause);
 
@@ -44,7 +42,7 @@ public sealed class UploadActor : ReceiveActor
             TempFiles.DeleteQuietly(failed.Request.Backup.EncodedPath);
             var error = BackupErrors.Describe(failed.Cause);
             failed.ReplyTo.Tell(new UploadFailed(failed.Request.Backup.Manifest.Id, error));
-            throw new UploadFailedException(error, failed.Cause);
+            Context.Stop(Self);
         });
         Receive<ApplyRetention>(apply =>
         {

@@ -18,6 +18,9 @@ public static class BackupEncoder
     public const int DefaultCompressionLevel = 3;
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <summary>zstd worker threads: one per core, at most 4 (more buys little and costs memory).</summary>
+    private static readonly int CompressionWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
     public static async Task<EncodedBackup> EncodeAsync(
         Stream source, Stream destination, byte[]? key,
@@ -32,6 +35,10 @@ public static class BackupEncoder
         {
             // A frame checksum lets a plain `zstd -d` notice damage even without our manifest.
             compressing.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            // Compress on worker threads while this one reads, hashes and encrypts: still one
+            // standard frame (stock `zstd -d` restores it), and the window bounds the memory.
+            if (CompressionWorkers > 0)
+                compressing.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, CompressionWorkers);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {

@@ -642,8 +642,9 @@ def case_memory(s3, size, runs, baseline_rss):
     bl = baseline_rss.get(size)
     record("2 memory during backup", f"{size} MB", "peak RSS − idle (baseline: peak RSS of its pipeline)",
            median(deltas), bl / 2 ** 20 if bl else None, "MiB", "<=", None, deltas, [],
-           f"idle {idle / 2 ** 20:.0f} MiB, VmHWM−idle {hwm:.0f} MiB, backup {median(secs):.1f} s; target ≤ 150 MiB "
-           + ("met" if median(deltas) <= 150 else "MISSED"))
+           f"idle {idle / 2 ** 20:.0f} MiB, VmHWM−idle {hwm:.0f} MiB, backup {median(secs):.1f} s")
+    # The target is absolute, not a ratio.
+    RESULTS[-1].update(target="≤ 150 MiB", met=median(deltas) <= 150)
     return median(deltas)
 
 

@@ -61,7 +61,10 @@ public static class BackupEncoder
         return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
     }
 
-    /// <summary>Encodes a file into a new file (it must not exist yet), fsynced before returning.</summary>
+    /// <summary>
+    /// Encodes a file into a new file (it must not exist yet). Not fsynced: it is a staging file,
+    /// read straight back by the upload and deleted; what a target keeps is made durable there.
+    /// </summary>
     public static async Task<EncodedBackup> EncodeFileAsync(
         string sourcePath, string destinationPath, byte[]? key,
         int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)
@@ -70,8 +73,6 @@ public static class BackupEncoder
         await using var _ = source.ConfigureAwait(false);
         var destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         await using var __ = destination.ConfigureAwait(false);
-        var encoded = await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
-        destination.Flush(flushToDisk: true);
-        return encoded;
+        return await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
     }
 }

@@ -18,6 +18,9 @@ public static class BackupEncoder
     public const int DefaultCompressionLevel = 3;
     private const int CopyBufferSize = 128 * 1024;
 
+    /// <summary>zstd worker threads: one per core, at most 4 (more buys little and costs memory).</summary>
+    private static readonly int CompressionWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
     public static async Task<EncodedBackup> EncodeAsync(
         Stream source, Stream destination, byte[]? key,
@@ -32,6 +35,10 @@ public static class BackupEncoder
         {
             // A frame checksum lets a plain `zstd -d` notice damage even without our manifest.
             compressing.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            // Compress on worker threads while this one reads, hashes and encrypts: still one
+            // standard frame (stock `zstd -d` restores it), and the window bounds the memory.
+            if (CompressionWorkers > 0)
+                compressing.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, CompressionWorkers);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {
@@ -54,7 +61,10 @@ public static class BackupEncoder
         return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
     }
 
-    /// <summary>Encodes a file into a new file (it must not exist yet), fsynced before returning.</summary>
+    /// <summary>
+    /// Encodes a file into a new file (it must not exist yet). Not fsynced: it is a staging file,
+    /// read straight back by the upload and deleted; what a target keeps is made durable there.
+    /// </summary>
     public static async Task<EncodedBackup> EncodeFileAsync(
         string sourcePath, string destinationPath, byte[]? key,
         int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)
@@ -63,8 +73,6 @@ public static class BackupEncoder
         await using var _ = source.ConfigureAwait(false);
         var destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         await using var __ = destination.ConfigureAwait(false);
-        var encoded = await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
-        destination.Flush(flushToDisk: true);
-        return encoded;
+        return await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,10 @@ public static class SqliteSnapshot
             using (var source = Open(databasePath, SqliteOpenMode.ReadOnly))
             using (var destination = Open(destinationPath, SqliteOpenMode.ReadWrite))
             {
+                // A staging copy, checked below and deleted once encoded: never fsync it. Forcing
+                // its pages to disk costs the whole file in writes that otherwise die in the page
+                // cache, and on ext4 the live writer's own fsyncs queue behind them.
+                Exec(destination, "PRAGMA synchronous = OFF;");
                 source.BackupDatabase(destination);
                 // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
                 Exec(destination, "PRAGMA journal_mode = DELETE;");

@@ -50,19 +50,23 @@ public static class BlogHost
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<PageCache>();
+        var renderer = new MarkdownRenderer();
+        builder.Services.AddSingleton(renderer);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog));
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapAuthorApi();
         app.MapBackupApi();
@@ -70,7 +74,7 @@ public static class BlogHost
         return app;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer)
     {
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
@@ -83,7 +87,6 @@ public static class BlogHost
             .WithActors((system, registry) =>
             {
                 var clock = TimeProvider.System;
-                var renderer = new MarkdownRenderer();
                 var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock)), "posts");
                 registry.Register<PostStore>(store);
 

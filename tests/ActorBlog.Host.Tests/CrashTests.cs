@@ -42,25 +42,36 @@ public sealed class CrashTests : IDisposable
         await using (var program = Start())
         {
             using var client = Client(await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
-            using var enough = new CancellationTokenSource();
+            using var killed = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
-                for (var i = 0; !enough.IsCancellationRequested && i < 10_000; i++)
+                for (var i = 0; !killed.IsCancellationRequested && i < 10_000; i++)
                 {
                     var title = $"w{w}-{i}";
                     try
                     {
-                        var response = await client.PostAsJsonAsync("/api/posts", new { title, markdown = "x" });
+                        var response = await client.PostAsJsonAsync("/api/posts", new { title, markdown = "x" }, killed.Token);
                         if (response.StatusCode == HttpStatusCode.Created) acknowledged.Add(title);
                     }
-                    catch (HttpRequestException)
+                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                     {
                         return; // the server is gone: the kill happened
                     }
-                    if (acknowledged.Count >= 300) await program.KillAsync();
+                    if (acknowledged.Count >= 300 && !killed.IsCancellationRequested)
+                    {
+                        await program.KillAsync();
+                        killed.Cancel();
+                    }
                 }
             })).ToList();
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
+            try
+            {
+                await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"writers did not finish: {acknowledged.Count} acknowledged, killed: {killed.IsCancellationRequested}\n{program.Output}");
+            }
         }
 
         await using var restarted = Start();

@@ -22,12 +22,16 @@ public static class AuthorApi
         return app;
     }
 
-    private static async Task<IResult> Create(HttpRequest request, IRequiredActor<PostStore> store, BlogSettings settings, CancellationToken ct)
+    private static async Task<IResult> Create(HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, BlogSettings settings, CancellationToken ct)
     {
         var (input, problem) = await JsonBody.ReadAsync<PostInput>(request, ct);
         if (problem is not null) return problem;
-        return await Send(store, new CreatePost(input!), settings, request.HttpContext);
+        return await Send(store, new CreatePost(input!, RenderAhead(input!, renderer)), settings, request.HttpContext);
     }
+
+    /// <summary>Renders on this request's thread, in parallel with others, so the one writer only commits.</summary>
+    private static RenderedMarkdown? RenderAhead(PostInput input, MarkdownRenderer renderer) =>
+        PostValidation.Validate(input).Count == 0 ? renderer.Prepare(input.Markdown!) : null;
 
     private static IResult List(string? status, PostReader reader)
     {
@@ -49,7 +53,7 @@ public static class AuthorApi
         return TypedResults.Ok(PostJson.From(post));
     }
 
-    private static async Task<IResult> Update(long id, HttpRequest request, IRequiredActor<PostStore> store, BlogSettings settings, CancellationToken ct)
+    private static async Task<IResult> Update(long id, HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, BlogSettings settings, CancellationToken ct)
     {
         var ifMatch = request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0)
@@ -59,7 +63,7 @@ public static class AuthorApi
         if (problem is not null) return problem;
         // An If-Match that names no version can match none: it is a failed precondition, not a bad request.
         var expected = ParseVersion(ifMatch) ?? -1;
-        return await Send(store, new UpdatePost(id, expected, input!), settings, request.HttpContext);
+        return await Send(store, new UpdatePost(id, expected, input!, RenderAhead(input!, renderer)), settings, request.HttpContext);
     }
 
     private static Task<IResult> Delete(long id, IRequiredActor<PostStore> store, BlogSettings settings, HttpContext http) =>

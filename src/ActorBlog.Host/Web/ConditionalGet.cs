@@ -20,6 +20,7 @@ internal static class ConditionalGet
     /// </summary>
     public static Task WriteAsync(HttpContext context, byte[] body, string contentType, DateTimeOffset? lastModified)
     {
+        PageCache.Store(context, body, contentType, lastModified);
         var response = context.Response;
         var etag = ETagFor(body);
         var headers = response.GetTypedHeaders();

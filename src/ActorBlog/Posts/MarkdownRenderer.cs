@@ -4,6 +4,23 @@ using Markdig;
 namespace ActorBlog.Posts;
 
 /// <summary>
+/// HTML rendered and sanitized by <see cref="MarkdownRenderer"/>, and only by it: the constructor
+/// is internal, so no caller can hand the store HTML of its own.
+/// </summary>
+public sealed class RenderedMarkdown
+{
+    internal RenderedMarkdown(string markdown, string html)
+    {
+        Markdown = markdown;
+        Html = html;
+    }
+
+    public string Markdown { get; }
+
+    public string Html { get; }
+}
+
+/// <summary>
 /// Markdown to HTML that cannot carry script. Markdig renders (raw HTML allowed, as authors
 /// expect); HtmlSanitizer then removes script, event handlers and non-http(s) links.
 /// Runs once at write time, so readers are served stored HTML.
@@ -17,6 +34,12 @@ public sealed class MarkdownRenderer
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
 
     public string Render(string markdown) => _sanitizer.Sanitize(Markdown.ToHtml(markdown, _pipeline));
+
+    /// <summary>
+    /// Renders ahead of the write, on the caller's thread, so the single writer only commits.
+    /// Thread-safe: Markdig pipelines and a configured HtmlSanitizer may be shared.
+    /// </summary>
+    public RenderedMarkdown Prepare(string markdown) => new(markdown, Render(markdown));
 
     private static HtmlSanitizer CreateSanitizer()
     {

@@ -3,10 +3,11 @@ namespace ActorBlog.Posts;
 /// <summary>A write for the <see cref="PostStore"/>. Each is answered with one <see cref="WriteResult"/>.</summary>
 public abstract record PostCommand;
 
-public sealed record CreatePost(PostInput Input) : PostCommand;
+/// <param name="Rendered">The markdown already rendered by the caller (optional): keeps rendering off the single writer.</param>
+public sealed record CreatePost(PostInput Input, RenderedMarkdown? Rendered = null) : PostCommand;
 
 /// <summary>Replaces a post. Fields the input leaves out (slug, tags, status) keep their stored values.</summary>
-public sealed record UpdatePost(long Id, int ExpectedVersion, PostInput Input) : PostCommand;
+public sealed record UpdatePost(long Id, int ExpectedVersion, PostInput Input, RenderedMarkdown? Rendered = null) : PostCommand;
 
 public sealed record DeletePost(long Id) : PostCommand;
 

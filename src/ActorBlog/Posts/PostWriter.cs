@@ -69,7 +69,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             slug = FreeSlug(Slugs.FromTitle(input.Title!), tx);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? PostStatus.Draft;
-        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, renderer.Render(input.Markdown!),
+        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, Html(input.Markdown!, c.Rendered),
             PostValidation.NormalizeTags(input.Tags), status, now, now, status == PostStatus.Published ? now : null, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
@@ -103,7 +103,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             Slug = slug,
             Title = input.Title!.Trim(),
             Markdown = input.Markdown!,
-            Html = input.Markdown == current.Markdown ? current.Html : renderer.Render(input.Markdown!),
+            Html = input.Markdown == current.Markdown ? current.Html : Html(input.Markdown!, u.Rendered),
             Tags = input.Tags is null ? current.Tags : PostValidation.NormalizeTags(input.Tags),
             Status = status,
             UpdatedAt = now,
@@ -125,6 +125,9 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         WriteTags(post, tx);
         return new PostSaved(post, Created: false);
     }
+
+    private string Html(string markdown, RenderedMarkdown? rendered) =>
+        rendered is not null && rendered.Markdown == markdown ? rendered.Html : renderer.Render(markdown);
 
     private WriteResult Delete(DeletePost d, SqliteTransaction tx)
     {

@@ -53,13 +53,15 @@ public static class BlogHost
         builder.Services.AddSingleton<PageCache>();
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
+        var revision = new RevisionSignal(new PostReader(database).Revision());
+        builder.Services.AddSingleton(revision);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer));
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -74,7 +76,7 @@ public static class BlogHost
         return app;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision)
     {
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
@@ -87,7 +89,7 @@ public static class BlogHost
             .WithActors((system, registry) =>
             {
                 var clock = TimeProvider.System;
-                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock)), "posts");
+                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock), revision), "posts");
                 registry.Register<PostStore>(store);
 
                 var backup = options.Backup;

@@ -195,6 +195,27 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode); // readers are still served
     }
 
+    [Fact]
+    public async Task An_unusable_staging_directory_fails_the_backup_with_its_cause_and_the_blog_keeps_writing()
+    {
+        var root = Directory.CreateTempSubdirectory("actorblog-staging-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "data"));
+        // Tests run as root, for whom a read-only directory is still writable: a file in the way fails for everyone.
+        File.WriteAllText(Path.Combine(root, "data", "tmp"), "not a directory");
+        await using var host = await TestHost.StartAsync(ManualOnly, root: root);
+
+        var id = await RequestBackupAsync(host);
+        var status = await AwaitOutcomeAsync(host, id);
+        var write = await host.Client.PostAsJsonAsync("/api/posts", new { title = "Still writing", markdown = "x", status = "published" });
+
+        Assert.Equal(1, status.GetProperty("consecutiveFailures").GetInt32());
+        Assert.StartsWith("snapshot failed:", status.GetProperty("lastFailure").GetProperty("error").GetString());
+        Assert.Contains("tmp", status.GetProperty("lastFailure").GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Created, write.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/posts/still-writing")).StatusCode);
+        Assert.Empty(await host.Services.GetRequiredService<BackupCatalog>().ListAsync(CancellationToken.None));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

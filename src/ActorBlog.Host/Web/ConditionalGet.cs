@@ -18,11 +18,12 @@ internal static class ConditionalGet
     /// Writes a 200 with validators, or a 304 with the same validators and no body when the
     /// request's If-None-Match (or, lacking it, If-Modified-Since) says the client is current.
     /// </summary>
-    public static Task WriteAsync(HttpContext context, byte[] body, string contentType, DateTimeOffset? lastModified)
+    /// <param name="etag">The body's tag when already known (a cached page); computed otherwise.</param>
+    public static Task WriteAsync(HttpContext context, byte[] body, string contentType, DateTimeOffset? lastModified, string? etag = null)
     {
-        PageCache.Store(context, body, contentType, lastModified);
+        etag ??= ETagFor(body);
+        PageCache.Store(context, body, etag, contentType, lastModified);
         var response = context.Response;
-        var etag = ETagFor(body);
         var headers = response.GetTypedHeaders();
         headers.ETag = new EntityTagHeaderValue(etag);
         // HTTP dates carry whole seconds; comparing at that precision keeps the two checks consistent.

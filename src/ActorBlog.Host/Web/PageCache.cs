@@ -5,16 +5,16 @@ namespace ActorBlog.Host.Web;
 
 /// <summary>
 /// Rendered reader pages, kept while the database revision stays the same: every committed write
-/// bumps the revision, so a page is served from here only if nothing could have changed it. The
-/// revision is read before the page is rendered, so a page is never filed under a newer revision
-/// than the data it shows.
+/// bumps the revision (<see cref="RevisionSignal"/>, advanced by the PostStore after each commit),
+/// so a page is served from here only if nothing could have changed it. The revision is read
+/// before the page is rendered, so a page is never filed under a newer revision than its data.
 /// </summary>
 public sealed class PageCache
 {
     private const int MaxEntries = 2048;
     private const string RevisionKey = "actorblog.page-cache.revision";
 
-    private sealed record Entry(long Revision, byte[] Body, string ContentType, DateTimeOffset? LastModified);
+    private sealed record Entry(long Revision, byte[] Body, string ETag, string ContentType, DateTimeOffset? LastModified);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -28,10 +28,10 @@ public sealed class PageCache
             return;
         }
         var cache = context.RequestServices.GetRequiredService<PageCache>();
-        var revision = context.RequestServices.GetRequiredService<PostReader>().Revision();
+        var revision = context.RequestServices.GetRequiredService<RevisionSignal>().Current;
         if (cache._entries.TryGetValue(Key(request), out var hit) && hit.Revision == revision)
         {
-            await ConditionalGet.WriteAsync(context, hit.Body, hit.ContentType, hit.LastModified);
+            await ConditionalGet.WriteAsync(context, hit.Body, hit.ContentType, hit.LastModified, hit.ETag);
             return;
         }
         context.Items[RevisionKey] = revision;
@@ -39,13 +39,13 @@ public sealed class PageCache
     });
 
     /// <summary>Keeps a rendered 200 page for the revision noted when its request came in.</summary>
-    public static void Store(HttpContext context, byte[] body, string contentType, DateTimeOffset? lastModified)
+    public static void Store(HttpContext context, byte[] body, string etag, string contentType, DateTimeOffset? lastModified)
     {
         if (context.Items[RevisionKey] is not long revision) return;
         var cache = context.RequestServices.GetRequiredService<PageCache>();
         // A crawler walking every page number must not grow the cache without bound.
         if (cache._entries.Count >= MaxEntries) cache._entries.Clear();
-        cache._entries[Key(context.Request)] = new Entry(revision, body, contentType, lastModified);
+        cache._entries[Key(context.Request)] = new Entry(revision, body, etag, contentType, lastModified);
     }
 
     private static bool IsReaderPath(PathString path) =>

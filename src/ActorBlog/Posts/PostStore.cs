@@ -33,13 +33,14 @@ public sealed class PostStore : ReceiveActor
 
     private sealed record Pending(PostCommand Command, IActorRef ReplyTo);
 
-    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits);
+    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits, long Revision);
 
     private sealed record BatchFailed(IReadOnlyList<Pending> Batch, Exception Cause);
 
     private const int MaxBatch = 256;
 
     private readonly Func<PostWriter> _openWriter;
+    private readonly RevisionSignal? _revision;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<Pending> _queue = new();
     private readonly List<IActorRef> _drainRequests = [];
@@ -48,9 +49,11 @@ public sealed class PostStore : ReceiveActor
     private long _commits;
     private long _commandsCommitted;
 
-    public PostStore(Func<PostWriter> openWriter)
+    /// <param name="revision">Told each committed revision, for readers that cache by it (optional).</param>
+    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null)
     {
         _openWriter = openWriter;
+        _revision = revision;
 
         Receive<PostCommand>(command =>
         {
@@ -77,6 +80,7 @@ public sealed class PostStore : ReceiveActor
         {
             _committing = false;
             _commits = done.Commits;
+            _revision?.Advance(done.Revision);
             for (var i = 0; i < done.Batch.Count; i++)
             {
                 if (done.Results[i] is PostSaved or PostDeleted) _commandsCommitted++;
@@ -100,7 +104,8 @@ public sealed class PostStore : ReceiveActor
         });
     }
 
-    public static Props Props(Func<PostWriter> openWriter) => Akka.Actor.Props.Create(() => new PostStore(openWriter));
+    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null) =>
+        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision));
 
     protected override void PreStart() => _writer = _openWriter();
 
@@ -122,7 +127,7 @@ public sealed class PostStore : ReceiveActor
         Task.Run(() =>
         {
             var results = writer.Apply(batch.Select(p => p.Command).ToList());
-            return new BatchDone(batch, results, writer.Commits);
+            return new BatchDone(batch, results, writer.Commits, writer.Revision);
         }).PipeTo(Self, failure: e => new BatchFailed(batch, e));
     }
 

@@ -13,6 +13,9 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
     /// <summary>Transactions committed by this writer, for tests and benchmarks of group commit.</summary>
     public long Commits { get; private set; }
 
+    /// <summary>The database revision after this writer's last commit (0 before its first).</summary>
+    public long Revision { get; private set; }
+
     public IReadOnlyList<WriteResult> Apply(IReadOnlyList<PostCommand> batch)
     {
         var now = clock.GetUtcNow();
@@ -36,8 +39,9 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             transaction.Rollback();
             return results;
         }
-        Exec(transaction, "UPDATE meta SET value = value + $n WHERE key = 'revision'", ("$n", writes));
+        var revision = PostRows.Scalar(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
         transaction.Commit();
+        Revision = revision;
         Commits++;
         return results;
     }

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ActorBlog.Host.Tests.Infrastructure;
+
+namespace ActorBlog.Host.Tests;
+
+/// <summary>Cached reader pages in the real host: the same bytes and tag while nothing changes, fresh ones the moment anything does.</summary>
+public sealed class PageCacheTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await TestHost.StartAsync("actorblog.backup.enabled = off");
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<long> CreateAsync(string title, string status = "published")
+    {
+        var response = await _host.Client.PostAsJsonAsync("/api/posts", new { title, markdown = $"About {title}.", status });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    [Fact]
+    public async Task A_cached_page_is_served_until_a_write_changes_the_revision()
+    {
+        using var reader = _host.NewClient(null);
+        await CreateAsync("First");
+        var first = await reader.GetAsync("/");
+        var again = await reader.GetAsync("/");
+        Assert.Equal(first.Headers.ETag, again.Headers.ETag);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+
+        var conditional = new HttpRequestMessage(HttpMethod.Get, "/");
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await reader.SendAsync(conditional)).StatusCode);
+
+        await CreateAsync("Second");
+        var changed = await reader.GetAsync("/");
+        Assert.NotEqual(first.Headers.ETag, changed.Headers.ETag);
+        Assert.Contains("Second", await changed.Content.ReadAsStringAsync());
+
+        var id = await CreateAsync("Third");
+        Assert.Contains("Third", await reader.GetStringAsync("/"));
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.Client.DeleteAsync($"/api/posts/{id}")).StatusCode);
+        Assert.DoesNotContain("Third", await reader.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task A_draft_never_leaks_through_the_cache_and_each_query_string_is_its_own_page()
+    {
+        using var reader = _host.NewClient(null);
+        for (var i = 0; i < 12; i++) await CreateAsync($"Post {i}");
+        var page1 = await reader.GetStringAsync("/");
+        var page2 = await reader.GetStringAsync("/?page=2");
+        Assert.NotEqual(page1, page2);
+
+        await CreateAsync("Secret draft", "draft");
+        Assert.DoesNotContain("Secret draft", await reader.GetStringAsync("/"));
+        Assert.Equal(page2, await reader.GetStringAsync("/?page=2"));
+    }
+}

@@ -30,7 +30,7 @@ public sealed class CrashTests : IDisposable
 
     private static HttpClient Client(Uri address)
     {
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(15) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return client;
     }

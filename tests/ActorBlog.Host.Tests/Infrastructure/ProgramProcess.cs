@@ -108,7 +108,8 @@ public sealed partial class ProgramProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -34,13 +34,7 @@ public static class BlogHost
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
 
-        var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
-        RestoreAtBoot.Run(options, logger);
-        database.Migrate();
-        if (JournalFile.QuarantineIfUnreadable(options.Blog.JournalPath) is { } aside)
-            logger.Warning("The backup scheduler's journal could not be read; moved it to {Aside} and starting the schedule afresh", aside);
-        var swept = TempFiles.Sweep(options.Backup.TempDir);
-        if (swept > 0) logger.Information("Removed {Count} staging file(s) an earlier run left in {TempDir}", swept, options.Backup.TempDir);
+        var database = PrepareFiles(options, logger);
         var catalog = BackupCatalogFactory.Create(options.Backup, options.Secrets,
             (key, e) => logger.Warning("Skipped unreadable backup manifest {Key}: {Error}", key, e.Message));
 
@@ -74,6 +68,19 @@ public static class BlogHost
         app.MapBackupApi();
         app.MapReaderPages();
         return app;
+    }
+
+    /// <summary>Before anything serves: the database restored if asked and missing, migrated; the journal and staging folder sane.</summary>
+    private static BlogDatabase PrepareFiles(BlogHostOptions options, Serilog.ILogger logger)
+    {
+        var database = new BlogDatabase(options.Blog.DatabasePath, options.Blog.BusyTimeout);
+        RestoreAtBoot.Run(options, logger);
+        database.Migrate();
+        if (JournalFile.QuarantineIfUnreadable(options.Blog.JournalPath) is { } aside)
+            logger.Warning("The backup scheduler's journal could not be read; moved it to {Aside} and starting the schedule afresh", aside);
+        var swept = TempFiles.Sweep(options.Backup.TempDir);
+        if (swept > 0) logger.Information("Removed {Count} staging file(s) an earlier run left in {TempDir}", swept, options.Backup.TempDir);
+        return database;
     }
 
     private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision)

@@ -20,8 +20,8 @@ public sealed class RestoreDrillActor : ReceiveActor
 
     public RestoreDrillActor(Options options)
     {
-        var restorer = new Restorer(options.Catalog(), options.Key);
         var catalog = options.Catalog();
+        var restorer = new Restorer(catalog, options.Key);
 
         Receive<RunDrill>(_ =>
         {

@@ -114,6 +114,34 @@ public sealed class ProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restarted_host_resumes_the_schedule_from_its_journal_file_instead_of_backing_up_again()
+    {
+        var env = new Dictionary<string, string> { ["ACTORBLOG_AUTHOR_TOKEN"] = "journal-token-0123456789" };
+        async Task<(JsonElement Status, int Exit)> RunOnceAsync(Func<JsonElement, bool> settled)
+        {
+            await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0");
+            using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "journal-token-0123456789");
+            var status = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"), settled,
+                TimeSpan.FromMinutes(1), "the schedule to settle");
+            return (status, await program.StopAsync());
+        }
+
+        // First start: no history, so a backup is due at once.
+        var (first, exit1) = await RunOnceAsync(s => s.GetProperty("lastSuccess").ValueKind == JsonValueKind.Object);
+        // Second start: the journal (its own SQLite file) says the next one is an hour after that.
+        var (second, exit2) = await RunOnceAsync(s => s.GetProperty("nextDueAt").ValueKind == JsonValueKind.String);
+
+        Assert.Equal((0, 0), (exit1, exit2));
+        Assert.True(File.Exists(Path.Combine(_dir, "data", "actorblog-journal.db")));
+        var lastSuccess = first.GetProperty("lastSuccess");
+        Assert.Equal(lastSuccess.GetProperty("id").GetString(), second.GetProperty("lastSuccess").GetProperty("id").GetString());
+        Assert.Equal(lastSuccess.GetProperty("at").GetDateTimeOffset() + TimeSpan.FromHours(1), second.GetProperty("nextDueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("lastTick").ValueKind); // nothing ran after the restart
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_dir, "data", "backups"), "*.manifest.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task A_store_that_refuses_connections_is_logged_once_while_backups_retry_with_backoff()
     {
         var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace ActorBlog.Backup.Targets;
 
@@ -41,12 +40,13 @@ public sealed class FileBackupTarget : IBackupTarget
                 }
             }
             File.Move(temp, destination, overwrite: true);
-            FsyncDirectory(directory);
+            // The data itself is fsynced; a directory that cannot be flushed only lets the rename lag.
+            Durability.TryFsyncDirectory(directory, out _);
             return false;
         }
         catch
         {
-            TryDelete(temp);
+            TempFiles.DeleteQuietly(temp);
             throw;
         }
     }
@@ -116,40 +116,4 @@ public sealed class FileBackupTarget : IBackupTarget
         return name.StartsWith('.') && name.EndsWith(TempSuffix, StringComparison.Ordinal);
     }
 
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>Makes the rename itself durable; .NET cannot open a directory, so ask libc where there is one.</summary>
-    private static void FsyncDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-            return; // NTFS journals the rename; there is no directory handle to flush
-        try
-        {
-            var fd = Libc.open(directory, 0 /* O_RDONLY */);
-            if (fd < 0) return;
-            Libc.fsync(fd);
-            Libc.close(fd);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // a platform without libc: the data itself was fsynced, only the rename may lag
-        }
-    }
-
-    private static class Libc
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int close(int fd);
-    }
 }

@@ -45,7 +45,7 @@ public static class RestoreAtBoot
         }
         catch (Exception e)
         {
-            throw new RestoreException($"restore-if-missing: no database at {path} and restoring one failed: {(e is RestoreException ? e.Message : BackupErrors.Describe(e))}", e);
+            throw new RestoreException($"restore-if-missing: no database at {path} and restoring one failed: {BackupErrors.Describe(e)}", e);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorBlog.Backup.Format;
 using ActorBlog.Backup.Restore;
 
 namespace ActorBlog.Host.Cli;
@@ -22,8 +21,15 @@ public static class RestoreCommand
         {
             if (result.GetResult(id) is not null && result.GetResult(at) is not null)
                 result.AddError("--id and --at cannot be used together");
-            if (result.GetResult(at) is not null && !PointInTime.TryParse(result.GetValue(at), DateTimeOffset.UtcNow, out _))
-                result.AddError(FormatError(result.GetValue(at)));
+            if (result.GetResult(at) is null) return;
+            try
+            {
+                PointInTime.Parse(result.GetValue(at), DateTimeOffset.UtcNow);
+            }
+            catch (FormatException e)
+            {
+                result.AddError("--at: " + e.Message);
+            }
         });
         command.SetAction((parsed, ct) => CliContext.RunAsync(parsed, context =>
         {
@@ -33,35 +39,16 @@ public static class RestoreCommand
         root.Subcommands.Add(command);
     }
 
-    private static string FormatError(string? text)
-    {
-        try
-        {
-            PointInTime.Parse(text, DateTimeOffset.UtcNow);
-            return "";
-        }
-        catch (FormatException e)
-        {
-            return "--at: " + e.Message;
-        }
-    }
-
     private static async Task<int> RunAsync(CliContext context, BackupSelection selection, string? output, bool force, CancellationToken ct)
     {
         var destination = Path.GetFullPath(output ?? context.Options.Blog.DatabasePath);
         var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
-            var r = outcome.Restored;
-            Console.WriteLine($"restored {r.Backup.Id} to {destination}: revision {r.Revision}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
-                              $"sha256 {r.Sha256} ok, integrity ok, in {started.Elapsed.TotalSeconds:0.0}s");
-            return CommandLine.Success;
-        }
-        catch (Exception e) when (e is RestoreException or BackupCorruptException or BackupKeyException)
-        {
-            return CommandLine.Fail(e.Message);
-        }
+        // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe).
+        var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
+        var r = outcome.Restored;
+        Console.WriteLine($"restored {r.Backup.Id} to {destination}: revision {r.Revision}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
+                          $"sha256 {r.Sha256} ok, integrity ok, in {started.Elapsed.TotalSeconds:0.0}s");
+        return CommandLine.Success;
     }
 }

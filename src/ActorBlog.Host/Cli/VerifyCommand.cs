@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorBlog.Backup.Format;
 using ActorBlog.Backup.Restore;
 
 namespace ActorBlog.Host.Cli;
@@ -19,20 +18,14 @@ public static class VerifyCommand
     private static async Task<int> RunAsync(CliContext context, string? id, CancellationToken ct)
     {
         var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
-        try
-        {
-            var backup = (await restorer.CandidatesAsync(new BackupSelection(id), ct))[0];
-            Console.WriteLine($"backup    {backup.Id} (created {backup.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}, {(backup.Encrypted ? "encrypted" : "not encrypted")})");
-            Console.WriteLine($"size      {backup.SizeBytes} bytes, {backup.StoredBytes} stored");
-            Progress.Step($"Downloading {Progress.Bytes(backup.StoredBytes)} from {context.Catalog.Target.Describe()} ...");
-            var r = await restorer.VerifyAsync(backup, context.Options.Backup.TempDir, ct);
-            Console.WriteLine($"checksum  ok (sha256 {r.Sha256})");
-            Console.WriteLine($"integrity ok (revision {r.Revision}, {r.PostCount} posts, as the manifest says)");
-            return CommandLine.Success;
-        }
-        catch (Exception e) when (e is RestoreException or BackupCorruptException or BackupKeyException)
-        {
-            return CommandLine.Fail(e.Message);
-        }
+        // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe).
+        var backup = (await restorer.CandidatesAsync(new BackupSelection(id), ct))[0];
+        Console.WriteLine($"backup    {backup.Id} (created {backup.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}, {(backup.Encrypted ? "encrypted" : "not encrypted")})");
+        Console.WriteLine($"size      {backup.SizeBytes} bytes, {backup.StoredBytes} stored");
+        Progress.Step($"Downloading {Progress.Bytes(backup.StoredBytes)} from {context.Catalog.Target.Describe()} ...");
+        var r = await restorer.VerifyAsync(backup, context.Options.Backup.TempDir, ct);
+        Console.WriteLine($"checksum  ok (sha256 {r.Sha256})");
+        Console.WriteLine($"integrity ok (revision {r.Revision}, {r.PostCount} posts, as the manifest says)");
+        return CommandLine.Success;
     }
 }

@@ -1,3 +1,4 @@
+using ActorBlog.Posts;
 using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Backup.Snapshot;
@@ -25,10 +26,10 @@ public static class SqliteSnapshot
                 // A staging copy, checked below and deleted once encoded: never fsync it. Forcing
                 // its pages to disk costs the whole file in writes that otherwise die in the page
                 // cache, and on ext4 the live writer's own fsyncs queue behind them.
-                Exec(destination, "PRAGMA synchronous = OFF;");
+                BlogDatabase.Execute(destination, "PRAGMA synchronous = OFF;");
                 source.BackupDatabase(destination);
                 // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
-                Exec(destination, "PRAGMA journal_mode = DELETE;");
+                BlogDatabase.Execute(destination, "PRAGMA journal_mode = DELETE;");
             }
             return Inspect(destinationPath, "quick_check");
         }
@@ -90,12 +91,5 @@ public static class SqliteSnapshot
         {
             throw new InvalidDataException($"not an ActorBlog database: {e.Message}", e);
         }
-    }
-
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

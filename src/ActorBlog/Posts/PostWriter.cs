@@ -8,7 +8,8 @@ namespace ActorBlog.Posts;
 /// before anything is written; a batch with no accepted write rolls back, leaving the file as it was.
 /// Not thread-safe: the actor runs one batch at a time.
 /// </summary>
-public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock) : IDisposable
+/// <param name="hook">Told about each commit (replication), or null.</param>
+public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock, ICommitHook? hook = null) : IDisposable
 {
     /// <summary>Transactions committed by this writer, for tests and benchmarks of group commit.</summary>
     public long Commits { get; private set; }
@@ -43,6 +44,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         transaction.Commit();
         Revision = revision;
         Commits++;
+        hook?.Committed(connection, revision, clock.GetUtcNow());
         return results;
     }
 

@@ -177,6 +177,33 @@ public sealed class ReplicationRoundTripTests : IDisposable
         Assert.Equal(blog.States[blog.Revision], TappedBlog.Dump(_dir.File("after-reader.db")));
     }
 
+    [Fact]
+    public async Task Retention_deletes_the_changes_only_deleted_backups_needed_and_every_kept_backup_still_restores_to_each_commit()
+    {
+        var (backups, changes) = TappedBlog.Catalogs(Target);
+        using var blog = new TappedBlog(_dir.Path);
+        var bases = new List<ActorBlog.Backup.Format.BackupManifest>();
+        for (var round = 0; round < 3; round++)
+        {
+            bases.Add(await blog.BackupAsync(backups, Temp, Key));
+            for (var i = 0; i < 4; i++) blog.Create();
+        }
+        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 3);
+
+        var deleted = await ActorBlog.Backup.BackupJob.ApplyRetentionAsync(backups, new ActorBlog.Backup.Retention.RetentionRules(2, 0, 0, 0), CancellationToken.None);
+
+        Assert.Equal([bases[0].Id], deleted.Select(b => b.Id));
+        var left = await changes.ListAsync(null, CancellationToken.None);
+        Assert.All(left, c => Assert.True(c.To > bases[1].Revision, $"{c.Key} ends before every kept backup"));
+        Assert.Contains(left, c => c.From <= bases[1].Revision); // the object that continues the oldest kept backup stays
+        foreach (var tx in blog.Captured.Where(t => t.Revision > bases[1].Revision))
+        {
+            var restored = await RestoreAsync(new BackupSelection(At: tx.CommittedAt), "kept.db");
+            Assert.Equal(tx.Revision, restored.Revision);
+            Assert.Equal(blog.States[tx.Revision], TappedBlog.Dump(_dir.File("kept.db")));
+        }
+    }
+
     private static string? Lineage(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");

@@ -118,6 +118,7 @@ public static class BlogHost
                     async () =>
                     {
                         await store.Ask<PostStore.Drained>(PostStore.Drain.Instance, options.Blog.WriteTimeout + TimeSpan.FromSeconds(5));
+                        await replication.FlushAsync(options.Blog.WriteTimeout);
                         return Akka.Done.Instance;
                     });
             });

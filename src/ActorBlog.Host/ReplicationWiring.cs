@@ -36,13 +36,16 @@ public sealed class ReplicationWiring
         var settings = _options.Replication;
         if (settings.Mode == ReplicationMode.Off) return;
         var backup = _options.Backup;
+        // Change objects stage apart from backups, and what a killed run left there goes now.
+        var staging = Path.Combine(backup.TempDir, "replication");
+        TempFiles.Sweep(staging);
         var uploader = ChangeUploadActor.Props(new ChangeUploadActor.Options(
             () =>
             {
                 var catalog = BackupCatalogFactory.Create(backup, _options.Secrets);
                 return new ChangeCatalog(catalog.Target, catalog.Prefix);
             },
-            _options.Secrets.BackupKey, backup.CompressionLevel, backup.TempDir, backup.VerifyAfterUpload));
+            _options.Secrets.BackupKey, backup.CompressionLevel, staging, backup.VerifyAfterUpload));
         var props = ReplicationActor.Props(new ReplicationActor.Options(settings, backup.Supervision, uploader, Monitor, Gate ?? new ShipGate()));
         var actor = system.ActorOf(BackupSupervision.Supervise(props, "replication", backup.Supervision), "replication");
         _actor = actor;
@@ -55,6 +58,20 @@ public sealed class ReplicationWiring
         var connection = database.OpenWriter();
         _tap?.Open(connection);
         return new PostWriter(connection, renderer, clock, _tap);
+    }
+
+    /// <summary>At shutdown, once the store has drained: ship what still waits, within <paramref name="timeout"/>.</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        if (_actor is null) return;
+        try
+        {
+            await _actor.Ask<ReplicationActor.Flushed>(ReplicationActor.Flush.Instance, timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            // The store is unreachable: what waits is in blog.db, and the next start's base holds it.
+        }
     }
 
     /// <summary>The scheduler takes the base backups a new lineage needs.</summary>

@@ -50,12 +50,20 @@ public sealed class ReplicationCrashTests(S3rverFixture s3) : IDisposable
         return client;
     }
 
-    /// <summary>Until the lineage this start began has a verified base: from then on what it commits can be restored.</summary>
-    private static Task WaitForBaseAsync(HttpClient client) =>
-        Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("replication") is var r && r.GetProperty("shippedRevision").ValueKind == JsonValueKind.Number
-                 && r.GetProperty("pendingCommits").GetInt32() == 0,
+    /// <summary>
+    /// A first write starts this run's lineage; until its base backup is verified, what it commits can
+    /// be restored only once that base exists (sync writes wait for it). Returns once it is restorable.
+    /// </summary>
+    private static async Task WaitForBaseAsync(HttpClient client)
+    {
+        await Eventually.Until(async () => (await client.PostAsJsonAsync("/api/posts", new { title = $"warm-up {Guid.NewGuid():N}", markdown = "x" })).StatusCode,
+            code => code == HttpStatusCode.Created, TimeSpan.FromMinutes(2), "a first write");
+        var revision = (await client.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("database").GetProperty("revision").GetInt64();
+        await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
+            s => s.GetProperty("replication") is var r && r.GetProperty("shippedRevision") is { ValueKind: JsonValueKind.Number } shipped
+                 && shipped.GetInt64() >= revision && r.GetProperty("pendingCommits").GetInt32() == 0,
             TimeSpan.FromMinutes(2), "a replication base");
+    }
 
     private sealed record Ack(string Title, TimeSpan At);
 

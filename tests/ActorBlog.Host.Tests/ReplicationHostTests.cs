@@ -40,18 +40,23 @@ public sealed class ReplicationHostTests(S3rverFixture s3)
         return (host, proxy);
     }
 
-    private static async Task<JsonElement> ReplicationAsync(TestHost host) =>
-        (await host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status")).GetProperty("replication");
+    /// <summary>The replication state; polled again while the scheduler is too busy to answer (the API then sends no body).</summary>
+    private static async Task<JsonElement> ReplicationAsync(TestHost host)
+    {
+        var text = await Eventually.Until(() => host.Client.GetStringAsync("/api/backups/status"), t => t.Length > 0, TimeSpan.FromMinutes(1), "a backup state");
+        return JsonDocument.Parse(text).RootElement.GetProperty("replication").Clone();
+    }
 
     private static Task<JsonElement> ShippedAsync(TestHost host, long revision) =>
         Eventually.Until(() => ReplicationAsync(host),
             r => r.GetProperty("shippedRevision") is { ValueKind: JsonValueKind.Number } s && s.GetInt64() >= revision && r.GetProperty("pendingCommits").GetInt32() == 0,
             TimeSpan.FromMinutes(1), $"revision {revision} shipped");
 
+    /// <summary>Posts until the write is acknowledged (a first sync write also waits for the lineage's base); returns the revision after it.</summary>
     private static async Task<long> PostAsync(TestHost host, string title)
     {
-        var response = await host.Client.PostAsJsonAsync("/api/posts", new { title, markdown = "x", status = "published" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await Eventually.Until(async () => (await host.Client.PostAsJsonAsync("/api/posts", new { title, markdown = "x", status = "published" })).StatusCode,
+            code => code == HttpStatusCode.Created, TimeSpan.FromMinutes(2), $"'{title}' acknowledged");
         return (await host.Client.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("database").GetProperty("revision").GetInt64();
     }
 
@@ -61,9 +66,11 @@ public sealed class ReplicationHostTests(S3rverFixture s3)
         var (host, proxy) = await StartAsync("async");
         await using var _ = host;
         await using var __ = proxy;
-        await ShippedAsync(host, 0);
-        var revision = await PostAsync(host, "Shipped once");
+        Assert.Equal(JsonValueKind.Null, (await ReplicationAsync(host)).GetProperty("shippedRevision").ValueKind); // nothing written yet
+        var revision = await PostAsync(host, "Shipped once"); // the lineage's first commit: a base backup, then its change
         var state = await ShippedAsync(host, revision);
+        revision = await PostAsync(host, "Shipped twice");
+        state = await ShippedAsync(host, revision);
         Assert.Equal("async", state.GetProperty("mode").GetString());
         Assert.Equal(JsonValueKind.Null, state.GetProperty("lastError").ValueKind);
 
@@ -79,10 +86,9 @@ public sealed class ReplicationHostTests(S3rverFixture s3)
     [Fact]
     public async Task In_sync_mode_writes_answer_503_while_the_store_is_unreachable_readers_are_served_and_writes_work_again_after()
     {
-        var (host, proxy) = await StartAsync("sync", "actorblog.store.write-timeout = 3s");
+        var (host, proxy) = await StartAsync("sync", "actorblog.store.write-timeout = 5s");
         await using var _ = host;
         await using var __ = proxy;
-        await ShippedAsync(host, 0);
         var revision = await PostAsync(host, "Before the outage");
         Assert.True((await ReplicationAsync(host)).GetProperty("shippedRevision").GetInt64() >= revision, "a sync write is answered only once shipped");
 
@@ -100,8 +106,7 @@ public sealed class ReplicationHostTests(S3rverFixture s3)
             Interlocked.Increment(ref _requests);
             return Fault.Pass;
         };
-        var after = await host.Client.PostAsJsonAsync("/api/posts", new { title = "After the outage", markdown = "x" });
-        Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+        await PostAsync(host, "After the outage");
         await Eventually.Until(() => host.Client.GetFromJsonAsync<JsonElement>("/healthz"),
             h => h.GetProperty("status").GetString() == "healthy", TimeSpan.FromMinutes(1), "healthz healthy again");
     }

@@ -41,6 +41,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             return results;
         }
         var revision = PostRows.Scalar(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
+        hook?.Committing(connection, transaction);
         transaction.Commit();
         Revision = revision;
         Commits++;

@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace ActorBlog.Backup.Replication;
 
 /// <summary>
-/// A lineage names one unbroken run of commits by one writer: it starts when the writer opens and
-/// is stored in the database itself (<c>meta</c>, key <c>lineage</c>), so every snapshot carries the
+/// A lineage names one unbroken run of commits by one writer: it starts with the writer's first
+/// commit (inside that transaction, so opening a blog writes nothing) and is stored in the database itself (<c>meta</c>, key <c>lineage</c>), so every snapshot carries the
 /// lineage whose change objects continue it, with no wiring between the backup and the writer.
 /// Anything that changes the file outside the writer (migrations at start-up, a restore, an
 /// operator's copy) happens before a writer opens, so it is always followed by a new lineage; a
@@ -21,11 +21,12 @@ public static class Lineage
     public static bool IsValid(string? lineage) =>
         lineage is { Length: Length } && lineage.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
-    /// <summary>Writes a new lineage in its own transaction; returns it.</summary>
-    public static string Start(SqliteConnection connection)
+    /// <summary>Writes a new lineage inside <paramref name="transaction"/>; returns it.</summary>
+    public static string Start(SqliteConnection connection, SqliteTransaction transaction)
     {
         var value = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8)) & long.MaxValue;
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "INSERT OR REPLACE INTO meta (key, value) VALUES ($key, $value)";
         command.Parameters.AddWithValue("$key", Key);
         command.Parameters.AddWithValue("$value", value);

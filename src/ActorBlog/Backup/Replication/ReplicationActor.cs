@@ -20,6 +20,17 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
     /// <summary>The backup scheduler to ask for base backups (it is created after this actor).</summary>
     public sealed record BaseSource(IActorRef Scheduler);
 
+    /// <summary>Ship what waits now, not at the interval; answered with <see cref="Flushed"/> once nothing waits. Sent at shutdown.</summary>
+    public sealed record Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+
+    public sealed record Flushed
+    {
+        public static readonly Flushed Instance = new();
+    }
+
     public sealed record Options(ReplicationSettings Settings, SupervisionSettings Supervision, Props Uploader, ReplicationMonitor Monitor, ShipGate Gate);
 
     private sealed record FlushDue
@@ -51,6 +62,9 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
     private bool _baseReady;
     private string? _baseId;
     private long _baseCovers;
+    private long _coversAtRequest;
+    private DateTimeOffset _lineageStartedAt;
+    private long _lineageFirstRevision;
     private DateTimeOffset _baseRetryAt = DateTimeOffset.MinValue;
     private long? _restorable;
     private DateTimeOffset? _restorableAt;
@@ -62,6 +76,7 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
     private int _capturedWithoutBase;
     private DateTimeOffset? _firstWithoutBase;
     private string? _lastLogged;
+    private readonly List<IActorRef> _flushRequests = [];
 
     public ReplicationActor(Options options)
     {
@@ -74,6 +89,13 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         Receive<CapturedTransaction>(Captured);
         Receive<CaptureFailed>(failed => Hole($"commit {failed.Revision} could not be read from the WAL ({failed.Error})"));
         Receive<FlushDue>(_ => ShipNext());
+        Receive<Flush>(_ =>
+        {
+            _flushRequests.Add(Sender);
+            Timers.Cancel(FlushTimer);
+            ShipNext();
+            AnswerFlushes();
+        });
         Receive<ChangeUploadActor.Shipped>(Shipped);
         Receive<ChangeUploadActor.ShipFailed>(f => UploadFailed(f.BatchId, f.Error));
         Receive<ChangeUploadActor.Unavailable>(_ => UploadFailed(_batchId, _error ?? "the upload step is restarting after a failure"));
@@ -82,7 +104,7 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         {
             if (_baseReady || _baseId is not null) return;
             _baseId = accepted.Id;
-            _baseCovers = _latestCaptured;
+            _baseCovers = _coversAtRequest;
         });
         Receive<BackupStatus>(BaseProgress);
     }
@@ -108,6 +130,8 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         {
             // A writer opened: what it commits can be restored only from a base taken after it started.
             _lineage = tx.Lineage;
+            _lineageStartedAt = tx.CommittedAt;
+            _lineageFirstRevision = tx.Revision;
             _shippedTo = long.MinValue;
             NeedBase();
         }
@@ -169,8 +193,17 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         _error = null;
         _lastLogged = null;
         Advance();
+        if (_flushRequests.Count > 0) ShipNext();
         ScheduleShipping();
+        AnswerFlushes();
         Publish();
+    }
+
+    private void AnswerFlushes()
+    {
+        if (_pending.Count > 0 || _inFlight is not null) return;
+        foreach (var requester in _flushRequests) requester.Tell(Flushed.Instance);
+        _flushRequests.Clear();
     }
 
     private void UploadFailed(long batchId, string error)
@@ -232,18 +265,38 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
             Timers.Cancel(BaseTimer);
             return;
         }
-        if (_baseId is not null) _scheduler.Tell(BackupScheduler.GetStatus.Instance);
-        else if (Now >= _baseRetryAt)
-        {
-            // Asked again if no answer comes (the scheduler may be restarting).
-            _baseRetryAt = Now + TimeSpan.FromSeconds(10);
-            _scheduler.Tell(BackupScheduler.BackupNow.Instance);
-        }
+        _scheduler.Tell(BackupScheduler.GetStatus.Instance);
     }
 
+    /// <summary>
+    /// Counts the base once the scheduler reports it verified. Before asking for one, uses a backup
+    /// the scheduler is taking anyway (started after the lineage's first commit, or due at once),
+    /// so a first start takes one backup, not two.
+    /// </summary>
     private void BaseProgress(BackupStatus status)
     {
-        if (_baseReady || _baseId is not { } id) return;
+        if (_baseReady) return;
+        if (_baseId is not { } id)
+        {
+            // A commit time is read after the commit, to the millisecond: a start a millisecond later surely follows it.
+            if (status.Current is { } current && current.StartedAt >= _lineageStartedAt + TimeSpan.FromMilliseconds(1))
+            {
+                _baseId = current.Id;
+                _baseCovers = _lineageFirstRevision;
+            }
+            else if (status is { Enabled: true, InFlight: false, ConsecutiveFailures: 0, NextDueAt: { } due } && due <= Now + BasePoll * 2)
+            {
+                // The scheduler is about to take one: the next poll adopts it.
+            }
+            else if (Now >= _baseRetryAt)
+            {
+                // Asked again if no answer comes (the scheduler may be restarting).
+                _baseRetryAt = Now + TimeSpan.FromSeconds(10);
+                _coversAtRequest = _latestCaptured;
+                _scheduler!.Tell(BackupScheduler.BackupNow.Instance);
+            }
+            return;
+        }
         if (status.LastSuccess is { } s && string.CompareOrdinal(s.Id, id) >= 0)
         {
             _baseReady = true;

@@ -5,8 +5,9 @@ namespace ActorBlog.Backup.Replication;
 
 /// <summary>
 /// The writer's side of replication, on the writer's thread. When the writer opens, it turns off
-/// SQLite's automatic checkpoints and starts a new <see cref="Lineage"/>; after each commit it reads
-/// the frames that commit appended to the WAL and hands them on as a <see cref="CapturedTransaction"/>.
+/// SQLite's automatic checkpoints; the writer's first commit also starts a new <see cref="Lineage"/>
+/// (in that transaction: an idle blog writes nothing); after each commit it reads the frames that
+/// commit appended to the WAL and hands them on as a <see cref="CapturedTransaction"/>.
 /// Because the frames are copied here, before the next transaction can begin (the only moment
 /// SQLite may restart the WAL), checkpoints never have to wait for the store: the tap runs a
 /// PASSIVE checkpoint itself every <c>checkpointPages</c> frames, which never waits for readers and
@@ -16,7 +17,8 @@ namespace ActorBlog.Backup.Replication;
 /// <param name="sink">Receives each <see cref="CapturedTransaction"/> or <see cref="CaptureFailed"/> (the replication actor's Tell).</param>
 public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHook
 {
-    private string _lineage = "";
+    private string? _lineage;
+    private string? _starting; // written by the transaction now committing; the lineage once it has committed
     private string _walPath = "";
     private WalCursor? _cursor;
     private long _revision;
@@ -30,13 +32,17 @@ public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHo
         _walPath = connection.DataSource + "-wal";
         // What the WAL already holds belongs to earlier runs, and to the base every lineage starts from.
         _cursor = Read(cursor: null, keepPages: false).Cursor;
-        _lineage = Lineage.Start(connection);
         _revision = Revision(connection);
-        Committed(connection, _revision, DateTimeOffset.UtcNow);
+    }
+
+    public void Committing(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        if (_lineage is null) _starting = Lineage.Start(connection, transaction);
     }
 
     public void Committed(SqliteConnection connection, long revision, DateTimeOffset committedAt)
     {
+        _lineage ??= _starting;
         try
         {
             var read = Read(_cursor, keepPages: true);
@@ -44,12 +50,12 @@ public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHo
             if (read.Restarted) _framesAtCheckpoint = 0;
             if (read.Commits == 0 || read.Cursor is null)
             {
-                sink(new CaptureFailed(_lineage, revision, "the commit's frames were not found in the WAL"));
+                sink(new CaptureFailed(_lineage!, revision, "the commit's frames were not found in the WAL"));
             }
             else
             {
                 var at = MillisecondAfter(committedAt);
-                sink(new CapturedTransaction(_lineage, _revision, revision, at, read.Cursor.PageSize, read.DatabasePages, LastImageOfEachPage(read.Pages)));
+                sink(new CapturedTransaction(_lineage!, _revision, revision, at, read.Cursor.PageSize, read.DatabasePages, LastImageOfEachPage(read.Pages)));
             }
             _revision = revision;
             if (_cursor is { } c && c.NextFrame - _framesAtCheckpoint >= checkpointPages)
@@ -62,7 +68,7 @@ public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHo
         {
             _revision = revision;
             _cursor = null;
-            sink(new CaptureFailed(_lineage, revision, e.Message));
+            sink(new CaptureFailed(_lineage!, revision, e.Message));
         }
     }
 

@@ -65,6 +65,7 @@ public sealed class ReplicationActorSpecs : TestKit
     {
         Settled(actor);
         Clock.Advance(TimeSpan.Zero);
+        NothingScheduled();
         _scheduler.ExpectMsg<BackupScheduler.BackupNow>();
         _scheduler.Reply(new BackupScheduler.BackupAccepted("20261201T100000000Z-aaaaaa"));
         Settled(actor);
@@ -73,6 +74,13 @@ public sealed class ReplicationActorSpecs : TestKit
         _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null,
             new BackupStatus.Success("20261201T100000000Z-aaaaaa", Clock.Now, 100), null, 0, null, null, null));
         AwaitAssert(() => Assert.NotNull(_monitor.Current.ShippedRevision));
+    }
+
+    /// <summary>Answers the actor's first question: the scheduler is idle, its next backup an hour away.</summary>
+    private void NothingScheduled()
+    {
+        _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, null, null, 0, Clock.Now + TimeSpan.FromHours(1), null, null));
     }
 
     private ChangeUploadActor.Ship Shipment(TimeSpan advance)
@@ -186,7 +194,8 @@ public sealed class ReplicationActorSpecs : TestKit
         Send(actor, 2, 3, 4, 5); // the store does not answer: they pile up past three
 
         Clock.Advance(TimeSpan.Zero);
-        _scheduler.ExpectMsg<BackupScheduler.BackupNow>(); // a hole: only a new base can cover it
+        NothingScheduled(); // a hole: only a new base can cover it
+        _scheduler.ExpectMsg<BackupScheduler.BackupNow>();
         AwaitAssert(() => Assert.Contains("were not shipped", _monitor.Current.LastError));
         actor.Tell(new ChangeUploadActor.Shipped(inFlight.BatchId, Key(0, 1)));
         Settled(actor);
@@ -194,6 +203,44 @@ public sealed class ReplicationActorSpecs : TestKit
         _store.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // nothing left to ship: the dropped commits are in blog.db and the next base
         Send(actor, 6);
         Assert.Equal([6L], Shipment(TimeSpan.FromSeconds(1)).Batch.Select(t => t.Revision));
+    }
+
+    [Fact]
+    public void At_shutdown_a_flush_ships_what_waits_without_waiting_for_the_interval_and_answers_once_it_is_stored()
+    {
+        var actor = Start(ReplicationMode.Async);
+        Send(actor, 1);
+        BaseVerified(actor);
+        var lineageStart = _store.ExpectMsg<ChangeUploadActor.Ship>();
+        actor.Tell(new ChangeUploadActor.Shipped(lineageStart.BatchId, Key(0, 1)));
+        Send(actor, 2);
+
+        actor.Tell(ReplicationActor.Flush.Instance);
+
+        var flushed = _store.ExpectMsg<ChangeUploadActor.Ship>(); // no virtual time passed
+        Assert.Equal([2L], flushed.Batch.Select(t => t.Revision));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        actor.Tell(new ChangeUploadActor.Shipped(flushed.BatchId, Key(1, 2)));
+        ExpectMsg<ReplicationActor.Flushed>();
+    }
+
+    [Fact]
+    public void A_backup_the_scheduler_started_after_the_lineage_began_is_taken_as_its_base_instead_of_asking_for_another()
+    {
+        var actor = Start(ReplicationMode.Async);
+        Send(actor, 1);
+        Clock.Advance(TimeSpan.Zero);
+        _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
+        var running = new BackupStatus.Attempt("20261201T100000001Z-bbbbbb", Clock.Now + TimeSpan.FromMilliseconds(5), Requested: false);
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", true, running, null, null, 0, null, null, null));
+        Settled(actor);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, new BackupStatus.Success(running.Id, Clock.Now, 1), null, 0, null, null, null));
+
+        AwaitAssert(() => Assert.Equal(1, _monitor.Current.ShippedRevision));
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        _scheduler.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no BackupNow, no more polling
     }
 
     private static ChangeKey Key(long from, long to) =>

@@ -26,12 +26,12 @@ public sealed class TappedBlog : IDisposable
         var tap = new WalTap(Capture, checkpointPages);
         tap.Open(connection);
         _writer = new PostWriter(connection, new MarkdownRenderer(), TimeProvider.System, tap);
-        States[Captured[0].Revision] = Dump(Database.Path);
+        States[0] = Dump(Database.Path);
     }
 
     public BlogDatabase Database { get; }
 
-    /// <summary>Every commit the tap handed on, in order (the lineage's first transaction first).</summary>
+    /// <summary>Every commit the tap handed on, in order.</summary>
     public List<CapturedTransaction> Captured { get; } = [];
 
     public List<CaptureFailed> Failures { get; } = [];

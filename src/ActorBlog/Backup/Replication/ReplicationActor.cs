@@ -63,8 +63,9 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
     private string? _baseId;
     private long _baseCovers;
     private long _coversAtRequest;
-    private DateTimeOffset _lineageStartedAt;
-    private long _lineageFirstRevision;
+    private DateTimeOffset _latestCapturedAt;
+    private DateTimeOffset _baseAfter; // a base must start after this commit time to hold what needs it
+    private long _baseNeededFor;       // ... and then holds at least this revision
     private DateTimeOffset _baseRetryAt = DateTimeOffset.MinValue;
     private long? _restorable;
     private DateTimeOffset? _restorableAt;
@@ -126,16 +127,15 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
 
     private void Captured(CapturedTransaction tx)
     {
+        _latestCaptured = tx.Revision;
+        _latestCapturedAt = tx.CommittedAt;
         if (tx.Lineage != _lineage)
         {
-            // A writer opened: what it commits can be restored only from a base taken after it started.
+            // A writer began a lineage: what it commits can be restored only from a base taken after that.
             _lineage = tx.Lineage;
-            _lineageStartedAt = tx.CommittedAt;
-            _lineageFirstRevision = tx.Revision;
             _shippedTo = long.MinValue;
             NeedBase();
         }
-        _latestCaptured = tx.Revision;
         if (!_baseReady)
         {
             _capturedWithoutBase++;
@@ -247,8 +247,11 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         Publish();
     }
 
+    /// <summary>Everything captured so far must be in the base: it has to start after the latest commit.</summary>
     private void NeedBase()
     {
+        _baseAfter = _latestCapturedAt;
+        _baseNeededFor = _latestCaptured;
         _baseReady = false;
         _baseId = null;
         _baseFailures = 0;
@@ -279,10 +282,10 @@ public sealed class ReplicationActor : ReceiveActor, IWithTimers
         if (_baseId is not { } id)
         {
             // A commit time is read after the commit, to the millisecond: a start a millisecond later surely follows it.
-            if (status.Current is { } current && current.StartedAt >= _lineageStartedAt + TimeSpan.FromMilliseconds(1))
+            if (status.Current is { } current && current.StartedAt >= _baseAfter + TimeSpan.FromMilliseconds(1))
             {
                 _baseId = current.Id;
-                _baseCovers = _lineageFirstRevision;
+                _baseCovers = _baseNeededFor;
             }
             else if (status is { Enabled: true, InFlight: false, ConsecutiveFailures: 0, NextDueAt: { } due } && due <= Now + BasePoll * 2)
             {

@@ -4,6 +4,7 @@ using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
 using ActorBlog.Host.Web;
+using ActorBlog.Media;
 using ActorBlog.Posts;
 using Akka.Actor;
 using Akka.Hosting;
@@ -43,7 +44,11 @@ public static class BlogHost
         builder.Services.AddSingleton(options.Backup);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(options.Media);
+        builder.Services.AddSingleton(options.Desk);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<MediaReader>();
+        builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
         builder.Services.AddSingleton<PageCache>();
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
@@ -64,6 +69,8 @@ public static class BlogHost
         app.UseStaticFiles();
         PageCache.UsePageCache(app);
         app.MapHealth();
+        app.MapMediaApi();
+        app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
         app.MapReaderPages();

@@ -33,6 +33,15 @@ async function shot(page, name, fullPage = true) {
   await page.screenshot({ path: path.join(artifacts, name), fullPage });
 }
 
+// A small viewport-only picture for the README (docs/), beside the full-page artifacts.
+async function docShot(page, name, selector) {
+  await page.setViewportSize({ width: 960, height: 720 });
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: "start" }), selector);
+  await page.screenshot({ path: path.join(artifacts, name) });
+  await page.setViewportSize({ width: 1100, height: 900 });
+}
+
 async function imageLoaded(page, selector) {
   await page.waitForFunction((s) => {
     const img = document.querySelector(s);
@@ -117,6 +126,7 @@ async function imageLoaded(page, selector) {
       const img = await imageLoaded(page, "#preview img");
       check(img.src.includes("/media/"), `preview image from ${img.src}`);
       await shot(page, "desk-editor.png");
+      await docShot(page, "docs-desk-editor.png", "#markdown");
     });
 
     await step("save as draft, then publish", async () => {
@@ -152,6 +162,7 @@ async function imageLoaded(page, selector) {
       check(await page.getByLabel("Text (Markdown)").inputValue() === "My version from this tab.", "the author's text was lost");
       check((await page.locator(".saved-markdown").textContent()).includes("Changed in the other tab."), "the saved version is not shown");
       await shot(page, "desk-conflict.png");
+      await docShot(page, "docs-desk-conflict.png", "h1");
       await other.close();
     });
 

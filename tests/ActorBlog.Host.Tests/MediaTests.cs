@@ -166,6 +166,10 @@ public sealed class MediaTests : IAsyncLifetime
         var list = await _host.Client.GetFromJsonAsync<JsonElement>("/api/media");
         Assert.Equal(id, Assert.Single(list.EnumerateArray()).GetProperty("id").GetInt64());
 
+        // A GIF keeps no copies (they would lose its animation): the srcset's widths serve the original.
+        Assert.Equal(TestImages.Gif1x1, await anonymous.GetByteArrayAsync(MediaUrls.Variant(id, 640, "dot.gif")));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/media/{id}/333/dot.gif")).StatusCode);
+
         Assert.Equal(HttpStatusCode.NoContent, (await _host.Client.DeleteAsync($"/api/media/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.DeleteAsync($"/api/media/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(body.GetProperty("url").GetString())).StatusCode);

@@ -37,7 +37,7 @@ public sealed class MediaReader(BlogDatabase database)
 
     /// <summary>
     /// The original, or with <paramref name="width"/> the page-sized copy of that width (the
-    /// original when the image is no wider, as no copy was made). Null when no such image.
+    /// original when no copy of that width was made: the image is no wider, or a GIF). Null when no such image.
     /// Dispose the result: it holds a read connection until then.
     /// </summary>
     public MediaContent? Open(long id, int? width = null)
@@ -66,9 +66,10 @@ public sealed class MediaReader(BlogDatabase database)
                 command.CommandText = "SELECT rowid, content_type, bytes, sha256 FROM media_variants WHERE media_id = $id AND width = $w";
                 command.Parameters.AddWithValue("$w", w);
                 using var reader = command.ExecuteReader();
-                if (!reader.Read()) return Abandon(transaction, connection);
-                (table, rowId, contentType, bytes, sha) =
-                    ("media_variants", reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3));
+                // No copy was made for a GIF (it would lose its animation): the original stands in.
+                if (reader.Read())
+                    (table, rowId, contentType, bytes, sha) =
+                        ("media_variants", reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3));
             }
             var blob = new SqliteBlob(connection, table, "data", rowId, readOnly: true);
             return new MediaContent(contentType, bytes, sha, fileName, new OwningStream(blob, transaction, connection));

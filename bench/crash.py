@@ -79,10 +79,15 @@ def replicating_host(name, s3, mode, endpoint=None, extra=""):
 
 
 def wait_base(h, timeout=180):
+    """A first write starts the run's lineage; returns once it (and so its base backup) is restorable."""
     deadline = time.monotonic() + timeout
+    while h.request("POST", "/api/posts", {"title": f"warm-up {random.random()}", "markdown": "x"}, timeout=60)[0] != 201:
+        if time.monotonic() > deadline:
+            raise RuntimeError("no first write in time")
+    rev = json.loads(h.request("GET", "/healthz")[1])["database"]["revision"]
     while time.monotonic() < deadline:
         r = (h.status() or {}).get("replication") or {}
-        if isinstance(r.get("shippedRevision"), int) and r.get("pendingCommits") == 0:
+        if isinstance(r.get("shippedRevision"), int) and r["shippedRevision"] >= rev and r.get("pendingCommits") == 0:
             return r
         time.sleep(0.1)
     raise RuntimeError("no replication base in time")
@@ -259,13 +264,15 @@ def main():
     ap.add_argument("--request-writes", type=int, default=1000)
     ap.add_argument("--restore-changes", type=int, default=3600)
     ap.add_argument("--only", default="kill,latency,requests,restore")
+    ap.add_argument("--no-build", action="store_true", help="reuse bench/out/host from an earlier run")
     a = ap.parse_args()
     only = set(a.only.split(","))
     os.makedirs(b.OUT, exist_ok=True)
     b.fresh_dir(b.WORK)
     if not (os.path.exists(b.S3RVER_SCRIPT) and b.shutil.which("wrk")):
         b.ensure_tools()
-    b.build_host()
+    if not (a.no_build and os.path.exists(b.HOST_DLL)):
+        b.build_host()
     s3 = b.S3rver()
     load = os.getloadavg()
     results = {"machine": b.machine(), "load_at_start": [round(x, 2) for x in load]}

@@ -16,7 +16,13 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
         var secrets = Secrets.FromEnvironment(environment ?? Environment.GetEnvironmentVariables());
         return new BlogHostOptions(config, blog, backup, secrets, string.IsNullOrWhiteSpace(urls) ? blog.Urls : urls)
         {
+            Media = MediaSettings.Create(config),
+            Desk = DeskSettings.Create(config),
             Replication = ReplicationSettings.Create(config, backup),
         };
     }
+
+    public required MediaSettings Media { get; init; }
+
+    public required DeskSettings Desk { get; init; }
 }

@@ -1,3 +1,4 @@
+using ActorBlog.Media;
 using Akka.Actor;
 using Akka.Event;
 
@@ -87,7 +88,7 @@ public sealed class PostStore : ReceiveActor
             _committing = false;
             _commits = done.Commits;
             _revision?.Advance(done.Revision);
-            var wrote = done.Results.Count(r => r is PostSaved or PostDeleted);
+            var wrote = done.Results.Count(IsWrite);
             _commandsCommitted += wrote;
             if (_gate is not null && wrote > 0)
             {
@@ -110,7 +111,7 @@ public sealed class PostStore : ReceiveActor
                 return;
             }
             var answer = new StoreUnavailable("the write is committed here but could not be stored in the backup target");
-            Reply(released.Batch, released.Results.Select(r => r is PostSaved or PostDeleted ? answer : r).ToList());
+            Reply(released.Batch, released.Results.Select(r => IsWrite(r) ? answer : r).ToList());
         });
         Receive<BatchFailed>(failed =>
         {
@@ -130,6 +131,8 @@ public sealed class PostStore : ReceiveActor
 
     public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null) =>
         Akka.Actor.Props.Create(() => new PostStore(openWriter, revision, gate));
+
+    private static bool IsWrite(WriteResult result) => result is PostSaved or PostDeleted or MediaStored or MediaDeleted;
 
     private static void Reply(IReadOnlyList<Pending> batch, IReadOnlyList<WriteResult> results)
     {

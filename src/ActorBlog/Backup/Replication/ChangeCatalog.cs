@@ -33,7 +33,7 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
 
             var first = batch[0];
             var last = batch[^1];
-            var name = ChangeKey.For(prefix, first.Lineage, first.PreviousRevision, last.Revision, first.CommittedAt, last.CommittedAt, encoded.Sha256, key is not null);
+            var name = ChangeKey.For(prefix, first.Lineage, first.PreviousRevision, last.Revision, first.CommittedAt, last.CommittedAt, encoded.StoredBytes, encoded.Sha256, key is not null);
             var confirmed = await target.PutAsync(name.Key, staged, encoded.Sha256, ct).ConfigureAwait(false);
             if (verify || !confirmed)
             {
@@ -92,6 +92,19 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
     }
 
     public Task DeleteAsync(ChangeKey change, CancellationToken ct) => target.DeleteAsync(change.Key, ct);
+
+    /// <summary>Whether the object holds fewer bytes than its key says: an upload cut off by the machine's loss, not damage.</summary>
+    public async Task<bool> IsUnfinishedAsync(ChangeKey change, CancellationToken ct)
+    {
+        try
+        {
+            return (await HashAsync(change.Key, ct).ConfigureAwait(false)).Bytes < change.Bytes;
+        }
+        catch (BackupNotFoundException)
+        {
+            return false;
+        }
+    }
 
     private async Task<(long Bytes, string Sha256)> HashAsync(string key, CancellationToken ct)
     {

@@ -52,15 +52,17 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
             for (var i = 0; i < plan.Chain.Count; i++)
             {
                 var change = plan.Chain[i];
-                IReadOnlyList<CapturedTransaction> batch;
-                try
+                var batch = await ReadOrTwinAsync(change, keys, backup, ct).ConfigureAwait(false);
+                if (batch is null)
                 {
-                    batch = await ReadAsync(change, backup, ct).ConfigureAwait(false);
-                }
-                catch (BackupCorruptException e)
-                {
-                    throw new RestoreException($"change object {change.Key} is damaged: {e.Message}; " +
-                                               NewestRestorable(plan with { Chain = plan.Chain.Take(i).ToList() }, backup), e);
+                    if (i == plan.Chain.Count - 1 && await changes.IsUnfinishedAsync(change, ct).ConfigureAwait(false))
+                    {
+                        // The last upload of a lost machine, cut off (a store without atomic puts keeps the part): never acknowledged as stored.
+                        progress?.Invoke($"Change object {change.Key} is shorter than its name says: an upload the machine did not finish; restoring up to the one before it");
+                        break;
+                    }
+                    throw new RestoreException($"change object {change.Key} is damaged (its bytes do not match the SHA-256 in its name); " +
+                                               NewestRestorable(plan with { Chain = plan.Chain.Take(i).ToList() }, backup));
                 }
                 foreach (var tx in batch)
                 {
@@ -98,6 +100,23 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
             Transactions = transactions,
             CommittedAt = committedAt,
         };
+    }
+
+    /// <summary>The object's transactions; when it is damaged, those of a twin covering the same revisions (a retried upload), or null.</summary>
+    private async Task<IReadOnlyList<CapturedTransaction>?> ReadOrTwinAsync(ChangeKey change, IReadOnlyList<ChangeKey> keys, BackupManifest backup, CancellationToken ct)
+    {
+        foreach (var candidate in keys.Where(k => k.From == change.From && k.To == change.To).OrderBy(k => k.Key == change.Key ? 0 : 1))
+        {
+            try
+            {
+                return await ReadAsync(candidate, backup, ct).ConfigureAwait(false);
+            }
+            catch (BackupCorruptException e)
+            {
+                progress?.Invoke($"Change object {candidate.Key} cannot be used: {e.Message}");
+            }
+        }
+        return null;
     }
 
     private async Task<IReadOnlyList<CapturedTransaction>> ReadAsync(ChangeKey change, BackupManifest backup, CancellationToken ct)

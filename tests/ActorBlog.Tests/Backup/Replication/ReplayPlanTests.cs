@@ -10,7 +10,7 @@ public sealed class ReplayPlanTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
     private static ChangeKey K(long from, long to, int firstSecond, int lastSecond, char sha = 'a') =>
-        ChangeKey.For("blog", L, from, to, T0.AddSeconds(firstSecond), T0.AddSeconds(lastSecond), new string(sha, 64), encrypted: true);
+        ChangeKey.For("blog", L, from, to, T0.AddSeconds(firstSecond), T0.AddSeconds(lastSecond), 100, new string(sha, 64), encrypted: true);
 
     [Fact]
     public void A_key_round_trips_through_its_name_and_other_objects_are_not_taken_for_changes()
@@ -62,8 +62,8 @@ public sealed class ReplayPlanTests
         {
             K(0, 5, 0, 1), K(5, 9, 2, 3),           // before the kept base of L: only older, deleted backups needed them
             K(9, 12, 5, 6), K(12, 20, 7, 8),        // after it: needed
-            ChangeKey.For("blog", Waiting, 30, 31, T0.AddSeconds(10), T0.AddSeconds(11), new string('c', 64), true), // no base, older than the newest backup
-            ChangeKey.For("blog", Waiting, 31, 32, T0.AddSeconds(50), T0.AddSeconds(51), new string('c', 64), true), // no base yet: may be the lineage being based now
+            ChangeKey.For("blog", Waiting, 30, 31, T0.AddSeconds(10), T0.AddSeconds(11), 100, new string('c', 64), true), // no base, older than the newest backup
+            ChangeKey.For("blog", Waiting, 31, 32, T0.AddSeconds(50), T0.AddSeconds(51), 100, new string('c', 64), true), // no base yet: may be the lineage being based now
         };
 
         var doomed = ChangeRetention.SelectForDeletion(kept, changes);

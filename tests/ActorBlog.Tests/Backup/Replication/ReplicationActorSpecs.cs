@@ -244,7 +244,7 @@ public sealed class ReplicationActorSpecs : TestKit
     }
 
     private static ChangeKey Key(long from, long to) =>
-        ChangeKey.For("", LineageId, from, to, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, new string('a', 64), false);
+        ChangeKey.For("", LineageId, from, to, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 100, new string('a', 64), false);
 
     protected override void Dispose(bool disposing)
     {

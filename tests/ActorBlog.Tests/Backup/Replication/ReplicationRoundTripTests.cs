@@ -117,6 +117,30 @@ public sealed class ReplicationRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task A_last_upload_cut_off_by_the_machines_loss_restores_up_to_the_object_before_it_and_a_cut_object_inside_the_chain_fails()
+    {
+        var (backups, changes) = TappedBlog.Catalogs(Target);
+        using var blog = new TappedBlog(_dir.Path);
+        blog.Create();
+        await blog.BackupAsync(backups, Temp, Key);
+        for (var i = 0; i < 6; i++) blog.Create();
+        var keys = await blog.ShipAsync(changes, Temp, Key, blog.Captured, 2);
+        // What a store without atomic puts (s3rver) keeps of an upload the killed program did not finish.
+        var last = Path.Combine(Target, keys[^1].Key);
+        File.WriteAllBytes(last, File.ReadAllBytes(last)[..10]);
+
+        var restored = await RestoreAsync(BackupSelection.Newest, "cut.db");
+
+        Assert.Equal(keys[^2].To, restored.Revision);
+        Assert.Equal(blog.States[keys[^2].To], TappedBlog.Dump(_dir.File("cut.db")));
+
+        var middle = Path.Combine(Target, keys[^2].Key);
+        File.WriteAllBytes(middle, File.ReadAllBytes(middle)[..10]);
+        var failure = await Assert.ThrowsAsync<RestoreException>(() => RestoreAsync(BackupSelection.Newest, "cut-inside.db"));
+        Assert.Contains(keys[^2].Key, failure.Message);
+    }
+
+    [Fact]
     public async Task A_missing_change_object_fails_the_restore_instead_of_skipping_its_commits()
     {
         var (backups, changes) = TappedBlog.Catalogs(Target);

@@ -62,7 +62,6 @@ public static class BlogHost
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
-        PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapAuthorApi();
         app.MapBackupApi();

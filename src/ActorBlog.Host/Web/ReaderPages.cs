@@ -2,7 +2,7 @@ using System.Globalization;
 using ActorBlog.Configuration;
 using ActorBlog.Host.Views;
 using ActorBlog.Posts;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 // The Razor page for one post; ActorBlog.Posts.PostPage is the reader's page of posts.
 using PostView = ActorBlog.Host.Views.PostPage;
 
@@ -11,7 +11,9 @@ namespace ActorBlog.Host.Web;
 /// <summary>
 /// What readers see: the home page, posts, tag pages, the Atom feed, the sitemap and the 404 page.
 /// Everything comes from <see cref="PostReader"/>, which returns published posts only, so drafts
-/// and deleted posts cannot leak through any of these routes.
+/// and deleted posts cannot leak through any of these routes. Handlers return results
+/// (<see cref="PageResult"/> carries the ETag, the 304 and the caching headers); the
+/// <see cref="PageCache"/> filter in front of them serves a page again while nothing has changed.
 /// </summary>
 public static class ReaderPages
 {
@@ -21,35 +23,29 @@ public static class ReaderPages
     private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
     /// <summary>
-    /// Maps the reader routes and a fallback 404 page. Needs <see cref="PostReader"/> and
-    /// <see cref="BlogSettings"/> in DI; <c>/site.css</c> comes from the host's static assets (<c>MapStaticAssets</c>).
+    /// Maps the reader routes, behind the page cache, and a fallback 404 page. Needs
+    /// <see cref="PostReader"/>, <see cref="BlogSettings"/> and <see cref="PageCache"/> in DI.
+    /// The stylesheet and icons are not routes: static files middleware serves them before routing.
     /// </summary>
     public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/", GetAndHead, Home);
-        app.MapMethods("/posts/{slug}", GetAndHead, PostBySlug);
-        app.MapMethods("/tags/{tag}", GetAndHead, Tag);
-        app.MapMethods("/feed.xml", GetAndHead, Feed);
-        app.MapMethods("/sitemap.xml", GetAndHead, SitemapXml);
+        var pages = app.MapGroup("").AddEndpointFilter<PageCache>();
+        pages.MapMethods("/", GetAndHead, Home);
+        pages.MapMethods("/posts/{slug}", GetAndHead, PostBySlug);
+        pages.MapMethods("/tags/{tag}", GetAndHead, Tag);
+        pages.MapMethods("/feed.xml", GetAndHead, Feed);
+        pages.MapMethods("/sitemap.xml", GetAndHead, SitemapXml);
         // The default fallback pattern skips file-like paths (site.css, favicon.ico): those stay with static files.
-        app.MapFallback(NotFound);
+        app.MapFallback(() => NotFoundPageResult.Instance);
         return app;
     }
 
-    private static async Task Home(HttpContext context, [FromServices] PostReader reader, [FromServices] BlogSettings settings)
+    private static async Task<Results<PageResult, NotFoundPageResult>> Home(HttpContext context, PostReader reader, BlogSettings settings)
     {
-        if (RequestedPage(context.Request) is not { } page)
-        {
-            await NotFound(context);
-            return;
-        }
+        if (RequestedPage(context.Request) is not { } page) return NotFoundPageResult.Instance;
         var result = reader.Published(page, settings.PageSize);
-        if (result.Posts.Count == 0 && page > 1)
-        {
-            await NotFound(context);
-            return;
-        }
-        var body = await HtmlPages.RenderAsync<HomePage>(context, new Dictionary<string, object?>
+        if (result.Posts.Count == 0 && page > 1) return NotFoundPageResult.Instance;
+        return await Html<HomePage>(context, NewestChange(result.Posts), new()
         {
             [nameof(HomePage.BlogTitle)] = settings.Title,
             [nameof(HomePage.Posts)] = result.Posts,
@@ -57,52 +53,34 @@ public static class ReaderPages
             [nameof(HomePage.HasMore)] = result.HasMore,
             [nameof(HomePage.CanonicalUrl)] = Canonical(settings, "/", page),
         });
-        await ConditionalGet.WriteAsync(context, body, HtmlPages.ContentType, NewestChange(result.Posts));
     }
 
-    private static async Task PostBySlug(string slug, HttpContext context, [FromServices] PostReader reader, [FromServices] BlogSettings settings)
+    private static async Task<Results<PageResult, RedirectHttpResult, NotFoundPageResult>> PostBySlug(
+        string slug, HttpContext context, PostReader reader, BlogSettings settings)
     {
-        if (!PostValidation.IsValidSlug(slug))
-        {
-            await NotFound(context);
-            return;
-        }
+        if (!PostValidation.IsValidSlug(slug)) return NotFoundPageResult.Instance;
         var post = reader.PublishedBySlug(slug);
         if (post is null)
         {
-            if (reader.RenamedTo(slug) is { } current)
-            {
-                context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
-                context.Response.Headers.Location = SiteUrls.PostPath(current);
-                return;
-            }
-            await NotFound(context);
-            return;
+            return reader.RenamedTo(slug) is { } current
+                ? TypedResults.Redirect(SiteUrls.PostPath(current), permanent: true)
+                : NotFoundPageResult.Instance;
         }
-        var body = await HtmlPages.RenderAsync<PostView>(context, new Dictionary<string, object?>
+        return await Html<PostView>(context, post.UpdatedAt, new()
         {
             [nameof(PostView.BlogTitle)] = settings.Title,
             [nameof(PostView.Post)] = post,
             [nameof(PostView.CanonicalUrl)] = SiteUrls.Absolute(settings.BaseUrl, SiteUrls.PostPath(post.Slug)).AbsoluteUri,
         });
-        await ConditionalGet.WriteAsync(context, body, HtmlPages.ContentType, post.UpdatedAt);
     }
 
-    private static async Task Tag(string tag, HttpContext context, [FromServices] PostReader reader, [FromServices] BlogSettings settings)
+    private static async Task<Results<PageResult, NotFoundPageResult>> Tag(string tag, HttpContext context, PostReader reader, BlogSettings settings)
     {
-        if (!PostValidation.IsValidTag(tag) || RequestedPage(context.Request) is not { } page)
-        {
-            await NotFound(context);
-            return;
-        }
+        if (!PostValidation.IsValidTag(tag) || RequestedPage(context.Request) is not { } page) return NotFoundPageResult.Instance;
         var result = reader.Published(page, settings.PageSize, tag);
         // A tag no published post carries does not exist for readers, nor does a page past the last.
-        if (result.Posts.Count == 0)
-        {
-            await NotFound(context);
-            return;
-        }
-        var body = await HtmlPages.RenderAsync<TagPage>(context, new Dictionary<string, object?>
+        if (result.Posts.Count == 0) return NotFoundPageResult.Instance;
+        return await Html<TagPage>(context, NewestChange(result.Posts), new()
         {
             [nameof(TagPage.BlogTitle)] = settings.Title,
             [nameof(TagPage.Tag)] = tag,
@@ -111,39 +89,24 @@ public static class ReaderPages
             [nameof(TagPage.HasMore)] = result.HasMore,
             [nameof(TagPage.CanonicalUrl)] = Canonical(settings, SiteUrls.TagPath(tag), page),
         });
-        await ConditionalGet.WriteAsync(context, body, HtmlPages.ContentType, NewestChange(result.Posts));
     }
 
-    private static Task Feed(HttpContext context, [FromServices] PostReader reader, [FromServices] BlogSettings settings)
+    private static PageResult Feed(PostReader reader, BlogSettings settings)
     {
         var posts = reader.Published(1, AtomFeed.Size).Posts;
-        return ConditionalGet.WriteAsync(context, AtomFeed.Build(settings, posts), AtomFeed.ContentType, NewestChange(posts));
+        return new PageResult(AtomFeed.Build(settings, posts), AtomFeed.ContentType, NewestChange(posts));
     }
 
-    private static Task SitemapXml(HttpContext context, [FromServices] PostReader reader, [FromServices] BlogSettings settings)
+    private static PageResult SitemapXml(PostReader reader, BlogSettings settings)
     {
         var posts = reader.PublishedSlugs();
         var newest = posts.Count == 0 ? (DateTimeOffset?)null : posts.Max(p => p.UpdatedAt);
-        return ConditionalGet.WriteAsync(context, Sitemap.Build(settings, posts), Sitemap.ContentType, newest);
+        return new PageResult(Sitemap.Build(settings, posts), Sitemap.ContentType, newest);
     }
 
-    /// <summary>The 404 page: HTML for GET and HEAD, an empty 404 for any other method.</summary>
-    private static async Task NotFound(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status404NotFound;
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)) return;
-
-        var settings = context.RequestServices.GetRequiredService<BlogSettings>();
-        var body = await HtmlPages.RenderAsync<NotFoundPage>(context, new Dictionary<string, object?>
-        {
-            [nameof(NotFoundPage.BlogTitle)] = settings.Title,
-        });
-        response.ContentType = HtmlPages.ContentType;
-        response.ContentLength = body.Length;
-        response.Headers.CacheControl = "no-cache";
-        if (HttpMethods.IsGet(context.Request.Method)) await response.Body.WriteAsync(body, context.RequestAborted);
-    }
+    private static async Task<PageResult> Html<TComponent>(HttpContext context, DateTimeOffset? lastModified, Dictionary<string, object?> parameters)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        new(await HtmlPages.RenderAsync<TComponent>(context.RequestServices, parameters), HtmlPages.ContentType, lastModified);
 
     /// <summary>
     /// The page the query asks for: 1 when absent, otherwise exactly one positive integer up to

@@ -45,6 +45,8 @@ public static class BlogHost
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton<PageCache>();
+        builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
+        builder.Services.AddSingleton(ReaderSite.Create(options.Blog));
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());

@@ -29,7 +29,7 @@ public sealed class ReaderHostFixture : IAsyncLifetime
     {
         _host = await TestHost.StartAsync($$"""
             actorblog.backup.enabled = off
-            actorblog.blog { title = "Test <Blog> & Co", base-url = "https://blog.example.org/", page-size = {{PageSize}} }
+            actorblog.blog { title = "Test <Blog> & Co", description = "Notes on <testing> & things.", base-url = "https://blog.example.org/", page-size = {{PageSize}} }
             """);
         Client = _host.NewClient(null);
     }

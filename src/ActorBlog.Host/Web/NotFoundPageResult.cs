@@ -1,4 +1,3 @@
-using ActorBlog.Configuration;
 using ActorBlog.Host.Views;
 
 namespace ActorBlog.Host.Web;
@@ -19,10 +18,12 @@ public sealed class NotFoundPageResult : IResult
         response.StatusCode = StatusCodes.Status404NotFound;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return;
 
-        var settings = httpContext.RequestServices.GetRequiredService<BlogSettings>();
+        var site = httpContext.RequestServices.GetRequiredService<Site>();
+        // No canonical: there is no page here for one to name.
         var body = await HtmlPages.RenderAsync<NotFoundPage>(httpContext.RequestServices, new Dictionary<string, object?>
         {
-            [nameof(NotFoundPage.BlogTitle)] = settings.Title,
+            [nameof(NotFoundPage.Site)] = site,
+            [nameof(NotFoundPage.Head)] = new PageHead("Not found", ReaderPages.SiteDescription(site), null, NoIndex: true),
         });
         response.ContentType = HtmlPages.ContentType;
         response.ContentLength = body.Length;

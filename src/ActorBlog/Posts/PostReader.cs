@@ -65,6 +65,21 @@ public sealed class PostReader(BlogDatabase database)
         return result;
     }
 
+    /// <summary>Every tag a published post carries, with how many do, by tag.</summary>
+    public IReadOnlyList<(string Tag, int Count)> PublishedTagCounts()
+    {
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT t.tag, COUNT(*) FROM post_tags t JOIN posts p ON p.id = t.post_id
+            WHERE p.status = 'published' GROUP BY t.tag ORDER BY t.tag
+            """;
+        var result = new List<(string, int)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) result.Add((reader.GetString(0), reader.GetInt32(1)));
+        return result;
+    }
+
     /// <summary>The database revision: it rises by one with every committed write.</summary>
     public long Revision()
     {

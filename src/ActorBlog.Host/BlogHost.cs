@@ -44,6 +44,7 @@ public static class BlogHost
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<ActorBlog.Search.PostSearch>();
         builder.Services.AddSingleton<PageCache>();
         builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
         builder.Services.AddSingleton(ReaderSite.Create(options.Blog));

@@ -42,6 +42,7 @@ public static class ReaderPages
         pages.MapMethods("/feed.json", GetAndHead, Json);
         pages.MapMethods("/sitemap.xml", GetAndHead, SitemapXml);
         pages.MapMethods("/robots.txt", GetAndHead, Robots);
+        pages.MapSearch();
         // The default fallback pattern skips file-like paths (site.css, favicon.ico): those stay with static files.
         app.MapFallback(() => NotFoundPageResult.Instance);
         return app;

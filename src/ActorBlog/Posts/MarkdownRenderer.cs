@@ -13,11 +13,15 @@ public sealed class RenderedMarkdown
     {
         Markdown = markdown;
         Html = html;
+        Text = PlainText.FromHtml(html);
     }
 
     public string Markdown { get; }
 
     public string Html { get; }
+
+    /// <summary>The words of <see cref="Html"/>, for the search index: extracted here, off the single writer.</summary>
+    public string Text { get; }
 }
 
 /// <summary>

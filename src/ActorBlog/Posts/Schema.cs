@@ -43,6 +43,12 @@ public static class Schema
         );
         INSERT INTO meta (key, value) VALUES ('revision', 0);
         """,
+        // 2: search. One row per published post (rowid = posts.id), written by PostWriter in the
+        // same transaction as the post, so it is in every backup and never ahead of or behind it.
+        // Filled for existing posts by SearchIndex.RebuildIfIncomplete, which needs C# to turn HTML into text.
+        """
+        CREATE VIRTUAL TABLE post_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+        """,
     ];
 
     public static int CurrentVersion => Steps.Length;

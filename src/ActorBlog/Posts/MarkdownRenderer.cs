@@ -1,3 +1,4 @@
+using ActorBlog.Posts.Rendering;
 using Ganss.Xss;
 using Markdig;
 
@@ -26,13 +27,16 @@ public sealed class RenderedMarkdown
 
 /// <summary>
 /// Markdown to HTML that cannot carry script. Markdig renders (raw HTML allowed, as authors
-/// expect); HtmlSanitizer then removes script, event handlers and non-http(s) links.
-/// Runs once at write time, so readers are served stored HTML.
+/// expect), code blocks highlighted and table alignment as classes; HtmlSanitizer then removes
+/// script, event handlers, non-http(s) links and style attributes (the readers' CSP refuses
+/// inline style anyway). Runs once at write time, so readers are served stored HTML.
 /// </summary>
 public sealed class MarkdownRenderer
 {
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .UseAdvancedExtensions()
+        .UseAlignmentClasses()
+        .Use<HighlightedCodeBlocks>()
         .Build();
 
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
@@ -55,6 +59,8 @@ public sealed class MarkdownRenderer
         // Markdig's advanced extensions put ids and classes on headings, tables and code.
         sanitizer.AllowedAttributes.Add("class");
         sanitizer.AllowedAttributes.Add("id");
+        // Under the readers' Content-Security-Policy an inline style only raises a console error.
+        sanitizer.AllowedAttributes.Remove("style");
         return sanitizer;
     }
 }

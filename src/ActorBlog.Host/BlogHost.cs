@@ -47,7 +47,8 @@ public static class BlogHost
         builder.Services.AddSingleton<ActorBlog.Search.PostSearch>();
         builder.Services.AddSingleton<PageCache>();
         builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
-        builder.Services.AddSingleton(ReaderSite.Create(options.Blog));
+        var assets = StaticAssets.Load(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        builder.Services.AddSingleton(ReaderSite.Create(options.Blog, assets));
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
@@ -68,6 +69,7 @@ public static class BlogHost
         app.MapHealth();
         app.MapAuthorApi();
         app.MapBackupApi();
+        assets.Map(app);
         app.MapReaderPages();
         return app;
     }

@@ -49,7 +49,7 @@ public sealed partial class ReaderPagesTests(ReaderHostFixture host) : IClassFix
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("<title>Semantic · Test &lt;Blog&gt; &amp; Co</title>", html);
         Assert.Contains("<link rel=\"alternate\" type=\"application/atom+xml\"", html);
-        Assert.Contains("<link rel=\"stylesheet\" href=\"/site.css\"", html);
+        Assert.Matches("<link rel=\"stylesheet\" href=\"/site\\.[0-9a-f]{16}\\.css\"", html);
         foreach (var element in new[] { "<header", "<nav", "<main", "<article", "<footer", $"<time datetime=\"{post.PublishedAt!.Value.UtcDateTime:yyyy-MM-dd}T" })
             Assert.Contains(element, html);
         Assert.Contains("<strong>bold</strong>", html);

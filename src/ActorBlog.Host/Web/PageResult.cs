@@ -10,10 +10,15 @@ namespace ActorBlog.Host.Web;
 /// </summary>
 public sealed class PageResult : IResult
 {
-    public PageResult(byte[] body, string contentType, DateTimeOffset? lastModified)
+    /// <summary>Caches may keep a copy but must ask again before using it: a post can change at any moment.</summary>
+    public const string Revalidate = "no-cache";
+
+    public PageResult(byte[] body, string contentType, DateTimeOffset? lastModified, string cacheControl = Revalidate,
+        System.IO.Compression.CompressionLevel compression = System.IO.Compression.CompressionLevel.Optimal)
     {
-        Body = new EncodedBody(body, Compressible(contentType));
+        Body = new EncodedBody(body, Compressible(contentType), compression);
         ContentType = contentType;
+        CacheControl = cacheControl;
         // HTTP dates carry whole seconds; comparing at that precision keeps the two checks consistent.
         LastModified = lastModified is { } t ? TruncateToSeconds(t) : null;
     }
@@ -23,6 +28,8 @@ public sealed class PageResult : IResult
     public string ContentType { get; }
 
     public DateTimeOffset? LastModified { get; }
+
+    public string CacheControl { get; }
 
     /// <summary>The identity body's strong tag; compressed variants carry it with a suffix.</summary>
     public string ETag => Body.ETag;
@@ -35,8 +42,7 @@ public sealed class PageResult : IResult
         var headers = response.GetTypedHeaders();
         headers.ETag = new EntityTagHeaderValue(variant.ETag);
         if (LastModified is { } modified) headers.LastModified = modified;
-        // Caches may keep a copy but must ask again before using it: a post can change at any moment.
-        response.Headers.CacheControl = "no-cache";
+        response.Headers.CacheControl = CacheControl;
         if (Body.IsCompressible) response.Headers.Vary = HeaderNames.AcceptEncoding;
 
         if (ConditionalGet.IsNotModified(request, Body.AllETags, LastModified))

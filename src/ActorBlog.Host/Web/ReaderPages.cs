@@ -29,7 +29,7 @@ public static class ReaderPages
     /// <summary>
     /// Maps the reader routes, behind the page cache, and a fallback 404 page. Needs
     /// <see cref="PostReader"/>, <see cref="BlogSettings"/>, <see cref="Site"/>, <see cref="FeedIdentity"/>
-    /// and <see cref="PageCache"/> in DI. The stylesheet and icons are not routes: static files middleware serves them before routing.
+    /// and <see cref="PageCache"/> in DI. The stylesheet and icons are <see cref="StaticAssets"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
     {

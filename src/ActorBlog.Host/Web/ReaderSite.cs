@@ -6,6 +6,7 @@ namespace ActorBlog.Host.Web;
 /// <summary>Builds the <see cref="Site"/> every reader page shows, once, from the settings.</summary>
 internal static class ReaderSite
 {
-    public static Site Create(BlogSettings settings) =>
-        new(settings.Title, settings.Description, settings.Author, settings.Language, "/site.css", "/favicon.svg", "/favicon.ico");
+    public static Site Create(BlogSettings settings, StaticAssets assets) =>
+        new(settings.Title, settings.Description, settings.Author, settings.Language,
+            assets.Href("site.css"), assets.Href("favicon.svg"), assets.Href("favicon.ico"));
 }

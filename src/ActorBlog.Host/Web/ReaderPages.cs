@@ -42,7 +42,8 @@ public static class ReaderPages
         pages.MapMethods("/feed.json", GetAndHead, Json);
         pages.MapMethods("/sitemap.xml", GetAndHead, SitemapXml);
         pages.MapMethods("/robots.txt", GetAndHead, Robots);
-        pages.MapSearch();
+        // Not behind the cache: every query is its own key, and a stream of them would evict the hot pages.
+        app.MapSearch();
         // The default fallback pattern skips file-like paths (site.css, favicon.ico): those stay with static files.
         app.MapFallback(() => NotFoundPageResult.Instance);
         return app;

@@ -6,13 +6,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ActorBlog.Host.Web;
 
-/// <summary><c>GET /search?q=</c>: published posts by their words, best match first, a page at a time. Any q is a valid search.</summary>
+/// <summary>
+/// <c>GET /search?q=</c>: published posts by their words, best match first, a page at a time. Any q is a
+/// valid search. Answers carry an ETag and 304 like every reader page, but are not kept in the page cache.
+/// </summary>
 internal static class SearchPages
 {
     /// <summary>Longer input is cut here before parsing: no search needs more, and the page echoes it back.</summary>
     private const int MaxQueryChars = 200;
 
-    public static RouteGroupBuilder MapSearch(this RouteGroupBuilder pages)
+    public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder pages)
     {
         pages.MapMethods("/search", [HttpMethods.Get, HttpMethods.Head], Search);
         return pages;

@@ -50,7 +50,11 @@ public static class BlogHost
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton<MediaReader>();
         builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
+        builder.Services.AddSingleton<ActorBlog.Search.PostSearch>();
         builder.Services.AddSingleton<PageCache>();
+        builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
+        var assets = StaticAssets.Load(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        builder.Services.AddSingleton(ReaderSite.Create(options.Blog, assets));
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
@@ -71,13 +75,13 @@ public static class BlogHost
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapMediaApi();
         app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
         app.MapDesk();
+        assets.Map(app);
         app.MapReaderPages();
         return app;
     }

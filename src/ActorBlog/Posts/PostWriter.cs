@@ -1,4 +1,5 @@
 using ActorBlog.Media;
+using ActorBlog.Search;
 using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Posts;
@@ -78,7 +79,8 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             slug = FreeSlug(Slugs.FromTitle(input.Title!), tx);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? PostStatus.Draft;
-        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, Html(input.Markdown!, c.Rendered),
+        var rendered = Render(input.Markdown!, c.Rendered);
+        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, rendered.Html,
             PostValidation.NormalizeTags(input.Tags), status, now, now, status == PostStatus.Published ? now : null, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
@@ -89,6 +91,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             """, tx, Params(post));
         post = post with { Id = id };
         WriteTags(post, tx);
+        SearchIndex.Write(connection, tx, post, rendered.Text);
         return new PostSaved(post, Created: true);
     }
 
@@ -107,12 +110,13 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         }
         var status = PostValidation.ParseStatus(input.Status) ?? current.Status;
         var publishedAt = status == PostStatus.Published ? current.PublishedAt ?? now : (DateTimeOffset?)null;
+        var rendered = input.Markdown == current.Markdown ? null : Render(input.Markdown!, u.Rendered);
         var post = current with
         {
             Slug = slug,
             Title = input.Title!.Trim(),
             Markdown = input.Markdown!,
-            Html = input.Markdown == current.Markdown ? current.Html : Html(input.Markdown!, u.Rendered),
+            Html = rendered?.Html ?? current.Html,
             Tags = input.Tags is null ? current.Tags : PostValidation.NormalizeTags(input.Tags),
             Status = status,
             UpdatedAt = now,
@@ -132,16 +136,20 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             """, [.. Params(post), ("$version", post.Version), ("$id", post.Id)]);
         Exec(tx, "DELETE FROM post_tags WHERE post_id = $id", ("$id", post.Id));
         WriteTags(post, tx);
+        // The index holds title, text and whether the post is published; a new slug or tags leave it as it is.
+        if (rendered is not null || post.Title != current.Title || post.Status != current.Status)
+            SearchIndex.Write(connection, tx, post, rendered?.Text ?? PlainText.FromHtml(post.Html));
         return new PostSaved(post, Created: false);
     }
 
-    private string Html(string markdown, RenderedMarkdown? rendered) =>
-        rendered is not null && rendered.Markdown == markdown ? rendered.Html : renderer.Render(markdown);
+    private RenderedMarkdown Render(string markdown, RenderedMarkdown? rendered) =>
+        rendered is not null && rendered.Markdown == markdown ? rendered : renderer.Prepare(markdown);
 
     private WriteResult Delete(DeletePost d, SqliteTransaction tx)
     {
         if (Load(d.Id, tx) is null) return new PostNotFound(d.Id);
         Exec(tx, "DELETE FROM posts WHERE id = $id", ("$id", d.Id));
+        SearchIndex.Remove(connection, tx, d.Id);
         return new PostDeleted(d.Id);
     }
 

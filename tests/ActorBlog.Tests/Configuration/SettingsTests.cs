@@ -40,6 +40,10 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal("Mine", blog.Title);
         Assert.Null(backup.DrillInterval);
         Assert.Equal(10, blog.PageSize);
+        Assert.Equal("en", blog.Language);
+        Assert.Equal("", blog.Author);
+        Assert.Equal("Mine", blog.AuthorOrTitle);
+        Assert.NotEmpty(blog.Description);
     }
 
     [Fact]
@@ -62,6 +66,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("actorblog.backup.interval = often", "actorblog.backup.interval")]
     [InlineData("actorblog.backup.target = s3", "actorblog.backup.s3.bucket")]
     [InlineData("actorblog.blog.page-size = 0", "actorblog.blog.page-size")]
+    [InlineData("actorblog.blog.language = \"en_US!\"", "actorblog.blog.language")]
     [InlineData("actorblog.blog.page-size = many", "actorblog.blog.page-size")]
     [InlineData("actorblog.blog.base-url = \"not a url\"", "actorblog.blog.base-url")]
     [InlineData("actorblog.backup.enabled = maybe", "actorblog.backup.enabled")]

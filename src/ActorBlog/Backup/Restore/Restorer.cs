@@ -98,7 +98,8 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         }
         catch (BackupCorruptException e)
         {
-            throw new BackupCorruptException($"backup {backup.Id} is damaged: {e.Message}", e);
+            // Whichever check caught it (the store's own, our SHA-256, the GCM tag, zstd), one shape of line.
+            throw new BackupCorruptException($"backup {backup.Id} is damaged: {e.Message.TrimEnd('.')}", e);
         }
         catch (BackupKeyException e)
         {

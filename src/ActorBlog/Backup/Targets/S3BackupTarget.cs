@@ -70,7 +70,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         }
         catch (Exception e) when (IsStoreFailure(e, ct))
         {
-            throw Failed($"PUT {key}", e);
+            throw Failed("PUT", e);
         }
         // S3 and most clones report an unencrypted object's ETag as the MD5 of its bytes (of its
         // parts' MD5s, "-N", for a multipart object): a checksum the store computed itself.
@@ -183,7 +183,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         }
         catch (Exception e) when (IsStoreFailure(e, ct))
         {
-            throw Failed($"GET {key}", e);
+            throw Failed("GET", e);
         }
     }
 
@@ -200,7 +200,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
             }
             catch (Exception e) when (IsStoreFailure(e, ct))
             {
-                throw Failed($"LIST {prefix}", e);
+                throw Failed("LIST", e);
             }
             // SDK v4 leaves collections null when a page is empty.
             keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
@@ -223,7 +223,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         }
         catch (Exception e) when (IsStoreFailure(e, ct))
         {
-            throw Failed($"DELETE {key}", e);
+            throw Failed("DELETE", e);
         }
     }
 
@@ -232,7 +232,11 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
     private static bool IsStoreFailure(Exception e, CancellationToken ct) =>
         e is AmazonServiceException or AmazonClientException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
-    /// <summary>A failing store as one line for the operator: which call, on what, and the store's answer; never an SDK type name.</summary>
+    /// <summary>
+    /// A failing store as one line for the operator: which call, on which target, and the store's
+    /// answer; never an SDK type name. Not the key: an outage must read the same on every retry,
+    /// so that it is logged once (FailureLog), not once per backup id.
+    /// </summary>
     private IOException Failed(string call, Exception e)
     {
         var answer = e switch
@@ -240,7 +244,8 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
             AmazonServiceException { StatusCode: var status, ErrorCode: { Length: > 0 } code } s => $"{(int)status} {code}: {s.Message}",
             AmazonServiceException s => $"{(int)s.StatusCode}: {s.Message}",
             OperationCanceledException => $"no answer within {_options.Timeout.TotalSeconds:0.#}s",
-            _ => e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} ({inner.Message})" : e.Message,
+            // The SDK's own wrapper often says only "an error occurred"; the network's message says what.
+            _ => e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message,
         };
         return new IOException($"{call} on {Describe()} failed: {answer.ReplaceLineEndings(" ").Trim()}", e);
     }

@@ -116,12 +116,12 @@ public sealed class ProgramTests : IDisposable
     [Fact]
     public async Task A_restarted_host_resumes_the_schedule_from_its_journal_file_instead_of_backing_up_again()
     {
-        var env = new Dictionary<string, string> { ["ACTORBLOG_AUTHOR_TOKEN"] = "journal-token-0123456789" };
+        var env = new Dictionary<string, string> { ["ACTORBLOG_AUTHOR_TOKEN"] = "journal-token-0123456789-0123456789" };
         async Task<(JsonElement Status, int Exit)> RunOnceAsync(Func<JsonElement, bool> settled)
         {
             await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0");
             using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "journal-token-0123456789");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "journal-token-0123456789-0123456789");
             var status = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"), settled,
                 TimeSpan.FromMinutes(1), "the schedule to settle");
             return (status, await program.StopAsync());
@@ -157,12 +157,12 @@ public sealed class ProgramTests : IDisposable
             """);
         var env = new Dictionary<string, string>
         {
-            ["ACTORBLOG_AUTHOR_TOKEN"] = "refused-token-0123456789", ["ACTORBLOG_BACKUP_TARGET"] = "s3",
+            ["ACTORBLOG_AUTHOR_TOKEN"] = "refused-token-0123456789-0123456789", ["ACTORBLOG_BACKUP_TARGET"] = "s3",
             ["SPACES_ENDPOINT"] = $"http://127.0.0.1:{port}", ["SPACES_BUCKET"] = "b", ["SPACES_KEY"] = "k", ["SPACES_SECRET"] = "s",
         };
         await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0", "--config", "refused.conf");
         using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "refused-token-0123456789");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "refused-token-0123456789-0123456789");
 
         var state = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
             s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, TimeSpan.FromMinutes(2), "five failures in a row");

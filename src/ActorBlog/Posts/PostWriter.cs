@@ -73,8 +73,10 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             slug = FreeSlug(Slugs.FromTitle(input.Title!), tx);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? PostStatus.Draft;
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? now : (DateTimeOffset?)null;
         var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, Html(input.Markdown!, c.Rendered),
-            PostValidation.NormalizeTags(input.Tags), status, now, now, status == PostStatus.Published ? now : null, 1);
+            PostValidation.NormalizeTags(input.Tags), status, now, now, publishedAt, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
         var id = PostRows.Scalar(connection, """
@@ -101,13 +103,18 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             if (owner is not null && owner != current.Id) return new SlugTaken(slug);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? current.Status;
-        var publishedAt = status == PostStatus.Published ? current.PublishedAt ?? now : (DateTimeOffset?)null;
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published
+            ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? current.PublishedAt ?? now
+            : (DateTimeOffset?)null;
+        // A partial update (PATCH) may leave out title and markdown: they keep theirs.
+        var markdown = input.Markdown ?? current.Markdown;
         var post = current with
         {
             Slug = slug,
-            Title = input.Title!.Trim(),
-            Markdown = input.Markdown!,
-            Html = input.Markdown == current.Markdown ? current.Html : Html(input.Markdown!, u.Rendered),
+            Title = input.Title?.Trim() ?? current.Title,
+            Markdown = markdown,
+            Html = markdown == current.Markdown ? current.Html : Html(markdown, u.Rendered),
             Tags = input.Tags is null ? current.Tags : PostValidation.NormalizeTags(input.Tags),
             Status = status,
             UpdatedAt = now,
@@ -129,6 +136,12 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         WriteTags(post, tx);
         return new PostSaved(post, Created: false);
     }
+
+    /// <summary>Only a published post has a publication time; a draft given one is refused rather than silently dropped.</summary>
+    private static PostRejected? DraftWithPublishedAt(PostInput input, PostStatus status) =>
+        input.PublishedAt is not null && status != PostStatus.Published
+            ? new PostRejected(new Dictionary<string, string[]> { ["publishedAt"] = ["publishedAt is for a published post; send status \"published\" with it"] })
+            : null;
 
     private string Html(string markdown, RenderedMarkdown? rendered) =>
         rendered is not null && rendered.Markdown == markdown ? rendered.Html : renderer.Render(markdown);

@@ -3,7 +3,9 @@ using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
+using ActorBlog.Host.Desk;
 using ActorBlog.Host.Web;
+using ActorBlog.Media;
 using ActorBlog.Posts;
 using Akka.Actor;
 using Akka.Hosting;
@@ -45,7 +47,11 @@ public static class BlogHost
         builder.Services.AddSingleton(options.Backup);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(options.Media);
+        builder.Services.AddSingleton(options.Desk);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<MediaReader>();
+        builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
         builder.Services.AddSingleton<PageCache>();
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
@@ -55,6 +61,7 @@ public static class BlogHost
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
+        builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
         ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
@@ -66,10 +73,15 @@ public static class BlogHost
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         PageCache.UsePageCache(app);
         app.MapHealth();
+        app.MapMediaApi();
+        app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
+        app.MapDesk();
         app.MapReaderPages();
         return app;
     }

@@ -15,11 +15,19 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
             var blog = BlogSettings.Create(config, currentDirectory);
             var backup = BackupSettings.Create(config, blog);
             var secrets = Secrets.FromEnvironment(environment);
-            return new BlogHostOptions(config, blog, backup, secrets, urls is null ? blog.Urls : ListenAddresses.Check("--urls", urls));
+            return new BlogHostOptions(config, blog, backup, secrets, urls is null ? blog.Urls : ListenAddresses.Check("--urls", urls))
+            {
+                Media = MediaSettings.Create(config),
+                Desk = DeskSettings.Create(config),
+            };
         }
         catch (SettingsException e) when (ActorBlogConfig.OverriddenBy(e.Key, environment) is { } variable)
         {
             throw new SettingsException(e.Key, $"{e.Problem} (from {variable})");
         }
     }
+
+    public required MediaSettings Media { get; init; }
+
+    public required DeskSettings Desk { get; init; }
 }

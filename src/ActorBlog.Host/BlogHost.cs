@@ -21,6 +21,8 @@ public static class BlogHost
 {
     public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
     {
+        // Everything that can refuse to start does so before a file is created or a port opened.
+        AuthorToken.CheckStrength(options.Secrets.AuthorToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             // Static files ship beside the program; data paths resolve against the current directory instead.
@@ -65,10 +67,12 @@ public static class BlogHost
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
+        ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision));
 
         var app = builder.Build();
+        ClientAddress.Use(app, options.Blog.TrustedProxies);
         app.UseExceptionHandler();
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();

@@ -6,7 +6,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>verify [--id ID]</c>: everything a restore checks, into a temporary file that is then removed.</summary>
 public static class VerifyCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var id = new Option<string?>("--id") { Description = "The backup to verify (see 'backups'); default: the newest" };
         var command = new Command("verify", "Download a backup and check its checksum and PRAGMA integrity_check; installs nothing");

@@ -20,6 +20,8 @@ public sealed record BlogSettings
     public required int PageSize { get; init; }
     public required TimeSpan WriteTimeout { get; init; }
     public required TimeSpan BusyTimeout { get; init; }
+    /// <summary>Reverse proxies whose X-Forwarded-For is believed (actorblog.http.forwarded-headers); empty: none.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>The generated author token lives here when ACTORBLOG_AUTHOR_TOKEN is unset.</summary>
     public string TokenPath => Path.Combine(DataDir, "author-token");
@@ -36,7 +38,8 @@ public sealed record BlogSettings
             DataDir = dataDir,
             DatabasePath = HoconReader.Path(config, "actorblog.database", dataDir),
             JournalPath = HoconReader.Path(config, "actorblog.journal", dataDir),
-            Urls = HoconReader.String(config, "actorblog.http.urls"),
+            Urls = ListenAddresses.Check("actorblog.http.urls", HoconReader.String(config, "actorblog.http.urls")),
+            TrustedProxies = Configuration.TrustedProxies.Read(config, "actorblog.http.forwarded-headers"),
             Title = HoconReader.String(config, "actorblog.blog.title"),
             BaseUrl = uri,
             Description = HoconReader.String(config, "actorblog.blog.description", allowEmpty: true).Trim(),

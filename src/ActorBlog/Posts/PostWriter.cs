@@ -79,9 +79,11 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             slug = FreeSlug(Slugs.FromTitle(input.Title!), tx);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? PostStatus.Draft;
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? now : (DateTimeOffset?)null;
         var rendered = Render(input.Markdown!, c.Rendered);
         var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, rendered.Html,
-            PostValidation.NormalizeTags(input.Tags), status, now, now, status == PostStatus.Published ? now : null, 1);
+            PostValidation.NormalizeTags(input.Tags), status, now, now, publishedAt, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
         var id = PostRows.Scalar(connection, """
@@ -109,13 +111,18 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             if (owner is not null && owner != current.Id) return new SlugTaken(slug);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? current.Status;
-        var publishedAt = status == PostStatus.Published ? current.PublishedAt ?? now : (DateTimeOffset?)null;
-        var rendered = input.Markdown == current.Markdown ? null : Render(input.Markdown!, u.Rendered);
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published
+            ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? current.PublishedAt ?? now
+            : (DateTimeOffset?)null;
+        // A partial update (PATCH) may leave out title and markdown: they keep theirs.
+        var markdown = input.Markdown ?? current.Markdown;
+        var rendered = markdown == current.Markdown ? null : Render(markdown, u.Rendered);
         var post = current with
         {
             Slug = slug,
-            Title = input.Title!.Trim(),
-            Markdown = input.Markdown!,
+            Title = input.Title?.Trim() ?? current.Title,
+            Markdown = markdown,
             Html = rendered?.Html ?? current.Html,
             Tags = input.Tags is null ? current.Tags : PostValidation.NormalizeTags(input.Tags),
             Status = status,
@@ -144,6 +151,12 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
 
     private RenderedMarkdown Render(string markdown, RenderedMarkdown? rendered) =>
         rendered is not null && rendered.Markdown == markdown ? rendered : renderer.Prepare(markdown);
+
+    /// <summary>Only a published post has a publication time; a draft given one is refused rather than silently dropped.</summary>
+    private static PostRejected? DraftWithPublishedAt(PostInput input, PostStatus status) =>
+        input.PublishedAt is not null && status != PostStatus.Published
+            ? new PostRejected(new Dictionary<string, string[]> { ["publishedAt"] = ["publishedAt is for a published post; send status \"published\" with it"] })
+            : null;
 
     private WriteResult Delete(DeletePost d, SqliteTransaction tx)
     {

@@ -6,7 +6,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>restore [--id ID | --at TIME] [--output PATH] [--force]</c>: a checked backup into place.</summary>
 public static class RestoreCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var id = new Option<string?>("--id") { Description = "Restore this backup alone (see 'backups'); default: the newest backup and every change shipped after it" };
         var at = new Option<string?>("--at") { Description = "Restore the state after the last commit at or before TIME (a backup and the changes after it): ISO-8601 or e.g. '2h ago', '1d ago'" };

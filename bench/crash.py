@@ -175,14 +175,15 @@ def case_kills(s3, mode, kills, rate):
 
 
 def case_latency(s3, secs):
-    b.log(f"latency: wrk 32 connections x {secs} s, sync vs async")
+    b.log(f"latency: wrk 32 connections x {secs} s, off vs async vs sync")
     out = {}
     script = os.path.join(b.BENCH, "post.lua")
-    for mode in ("async", "sync"):
+    for mode in ("off", "async", "sync"):
         h = replicating_host(f"latency-{mode}", s3, mode)
         h.serve()
         try:
-            wait_base(h)
+            if mode != "off":
+                wait_base(h)
             b.wrk(h.url + "/api/posts", 2, script=script, args=(b.TOKEN, "warm"))
             cmd = ["wrk", "-t2", "-c32", f"-d{secs}s", "--timeout", "15s", "--latency", "-s", script, h.url + "/api/posts",
                    "--", b.TOKEN, mode]

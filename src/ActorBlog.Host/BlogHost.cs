@@ -61,6 +61,8 @@ public static class BlogHost
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
         builder.Services.AddSingleton(revision);
+        var replication = new ReplicationWiring(options);
+        builder.Services.AddSingleton(replication.Monitor);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
@@ -69,7 +71,7 @@ public static class BlogHost
         builder.Services.AddProblemDetails();
         ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision));
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision, replication));
 
         var app = builder.Build();
         ClientAddress.Use(app, options.Blog.TrustedProxies);
@@ -103,7 +105,7 @@ public static class BlogHost
         return database;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision, ReplicationWiring replication)
     {
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
@@ -116,7 +118,8 @@ public static class BlogHost
             .WithActors((system, registry) =>
             {
                 var clock = TimeProvider.System;
-                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock), revision), "posts");
+                replication.Start(system);
+                var store = system.ActorOf(PostStore.Props(() => replication.OpenWriter(database, renderer, clock), revision, replication.Gate), "posts");
                 registry.Register<PostStore>(store);
 
                 var backup = options.Backup;
@@ -128,12 +131,14 @@ public static class BlogHost
                 var scheduler = system.ActorOf(
                     BackupSupervision.Supervise(BackupScheduler.Props(backup, steps), "scheduler", backup.Supervision), "backup");
                 registry.Register<BackupScheduler>(scheduler);
+                replication.UseScheduler(scheduler);
 
                 // Kestrel has stopped taking requests by now; let queued writes commit and the WAL fold in.
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-post-store",
                     async () =>
                     {
                         await store.Ask<PostStore.Drained>(PostStore.Drain.Instance, options.Blog.WriteTimeout + TimeSpan.FromSeconds(5));
+                        await replication.FlushAsync(options.Blog.WriteTimeout);
                         return Akka.Done.Instance;
                     });
             });

@@ -1,5 +1,6 @@
 using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Replication;
 using ActorBlog.Backup.Scheduling;
 using Akka.Actor;
 using Akka.Hosting;
@@ -46,15 +47,16 @@ public static class BackupApi
         }
     }
 
-    private static async Task<IResult> Status(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct) =>
-        TypedResults.Ok(await AskStatus(scheduler, ct));
+    private static async Task<IResult> Status(IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication, CancellationToken ct) =>
+        TypedResults.Ok(await AskStatus(scheduler, replication, ct));
 
-    /// <summary>The scheduler's state, or null while it restarts.</summary>
-    public static async Task<BackupStatus?> AskStatus(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct)
+    /// <summary>The scheduler's state with the replication state in it, or null while the scheduler restarts.</summary>
+    public static async Task<BackupStatus?> AskStatus(IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication, CancellationToken ct)
     {
         try
         {
-            return await scheduler.ActorRef.Ask<BackupStatus>(BackupScheduler.GetStatus.Instance, AskTimeout, ct);
+            var status = await scheduler.ActorRef.Ask<BackupStatus>(BackupScheduler.GetStatus.Instance, AskTimeout, ct);
+            return status with { Replication = replication.Current };
         }
         catch (AskTimeoutException)
         {

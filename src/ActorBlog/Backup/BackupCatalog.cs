@@ -20,6 +20,9 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
 
     public IBackupTarget Target => target;
 
+    /// <summary>The key prefix this catalog lists under ("" for a folder target).</summary>
+    public string Prefix => prefix;
+
     public string DataKeyFor(string id, bool encrypted) => BackupNaming.DataKey(prefix, id, encrypted);
 
     public string ManifestKeyFor(string id) => BackupNaming.ManifestKey(prefix, id);

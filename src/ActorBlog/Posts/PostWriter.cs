@@ -10,7 +10,8 @@ namespace ActorBlog.Posts;
 /// before anything is written; a batch with no accepted write rolls back, leaving the file as it was.
 /// Not thread-safe: the actor runs one batch at a time.
 /// </summary>
-public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock) : IDisposable
+/// <param name="hook">Told about each commit (replication), or null.</param>
+public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock, ICommitHook? hook = null) : IDisposable
 {
     private readonly MediaWriter _media = new(connection);
 
@@ -46,9 +47,11 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             return results;
         }
         var revision = PostRows.Scalar(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
+        hook?.Committing(connection, transaction);
         transaction.Commit();
         Revision = revision;
         Commits++;
+        hook?.Committed(connection, revision, clock.GetUtcNow());
         return results;
     }
 

@@ -7,7 +7,8 @@ namespace ActorBlog.Backup.Restore;
 /// <summary>
 /// Proves the newest verified backup still restores: downloads it into a private temp file exactly
 /// as <c>restore</c> would (checksum, decryption, integrity_check, revision and post count against
-/// the manifest), then deletes the file. Answers every <see cref="RunDrill"/> with a <see cref="DrillOutcome"/>.
+/// the manifest), brings it forward by its change objects, checks it reaches the revision they say
+/// the target holds, then deletes the file. Answers every <see cref="RunDrill"/> with a <see cref="DrillOutcome"/>.
 /// </summary>
 public sealed class RestoreDrillActor : ReceiveActor
 {
@@ -36,14 +37,18 @@ public sealed class RestoreDrillActor : ReceiveActor
     private static async Task<DrillOutcome> DrillAsync(BackupCatalog catalog, Restorer restorer, string tempDir, DateTimeOffset at)
     {
         var clock = Stopwatch.StartNew();
-        var newest = (await catalog.ListAsync(CancellationToken.None).ConfigureAwait(false)).FirstOrDefault();
-        if (newest is null) return new DrillOutcome(at, null, false, clock.ElapsedMilliseconds, "no backup to restore");
+        // The newest backup and every change that continues it, as `restore` would bring them back.
+        if (await restorer.NewestAsync(CancellationToken.None).ConfigureAwait(false) is not var (newest, changes, reaches))
+            return new DrillOutcome(at, null, false, clock.ElapsedMilliseconds, "no backup to restore");
 
         var path = TempFiles.PathFor(TempFiles.EnsurePrivateDirectory(tempDir), newest.Id + ".drill.db");
         try
         {
-            await restorer.RestoreToFileAsync(newest, path, CancellationToken.None).ConfigureAwait(false);
-            return new DrillOutcome(at, newest.Id, true, clock.ElapsedMilliseconds, null);
+            var restored = await restorer.RestoreWithChangesAsync(newest, changes, null, path, CancellationToken.None).ConfigureAwait(false);
+            return restored.Revision == reaches
+                ? new DrillOutcome(at, newest.Id, true, clock.ElapsedMilliseconds, null)
+                : new DrillOutcome(at, newest.Id, false, clock.ElapsedMilliseconds,
+                    $"restored revision {restored.Revision}, but the target says it holds revision {reaches}");
         }
         catch (Exception e)
         {

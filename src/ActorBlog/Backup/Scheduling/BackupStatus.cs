@@ -14,8 +14,11 @@ public sealed record BackupStatus(
     BackupStatus.Tick? LastTick,
     BackupStatus.Drill? LastDrill)
 {
-    /// <summary>Backups fail, or the last restore drill did: the blog still serves, but someone should look.</summary>
-    public bool Degraded => ConsecutiveFailures > 0 || LastDrill is { Ok: false };
+    /// <summary>Continuous replication (section 7), filled in by the API from the replication monitor.</summary>
+    public ActorBlog.Backup.Replication.ReplicationState? Replication { get; init; }
+
+    /// <summary>Backups fail, the last restore drill did, or shipping changes does: the blog still serves, but someone should look.</summary>
+    public bool Degraded => ConsecutiveFailures > 0 || LastDrill is { Ok: false } || Replication is { Failing: true };
 
     public sealed record Attempt(string Id, DateTimeOffset StartedAt, bool Requested);
 

@@ -4,7 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>A consistent copy of the blog database, checked, with what it holds.</summary>
-public sealed record SnapshotFile(string Path, long Revision, long PostCount, long SizeBytes);
+public sealed record SnapshotFile(string Path, long Revision, long PostCount, long SizeBytes)
+{
+    /// <summary>The replication lineage the copy continues (see <see cref="Replication.Lineage"/>), or null.</summary>
+    public string? Lineage { get; init; }
+}
 
 /// <summary>
 /// Takes a point-in-time copy through SQLite's online backup API: every page under one read
@@ -56,7 +60,7 @@ public static class SqliteSnapshot
         }
         var revision = Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
         var posts = Scalar(connection, "SELECT COUNT(*) FROM posts");
-        return new SnapshotFile(path, revision, posts, new FileInfo(path).Length);
+        return new SnapshotFile(path, revision, posts, new FileInfo(path).Length) { Lineage = Replication.Lineage.Read(connection) };
     }
 
     /// <summary>The live database's revision: one indexed read, whatever the database's size.</summary>

@@ -1,4 +1,3 @@
-using ActorBlog.Backup.Retention;
 using ActorBlog.Backup.Targets;
 using ActorBlog.Configuration;
 
@@ -17,6 +16,4 @@ public static class BackupCatalogFactory
             secrets.SpacesKey, secrets.SpacesSecret) { Timeout = s3.Timeout, MaxErrorRetry = s3.MaxErrorRetry });
         return new BackupCatalog(target, s3.Prefix, onUnreadableManifest);
     }
-
-    public static RetentionRules Rules(this RetentionSettings r) => new(r.KeepLast, r.KeepDaily, r.KeepWeekly, r.KeepMonthly);
 }

@@ -122,8 +122,7 @@ public sealed class ProgramTests : IDisposable
             await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0");
             using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "journal-token-0123456789");
-            var status = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"), settled,
-                TimeSpan.FromMinutes(1), "the schedule to settle");
+            var status = await BackupState.UntilAsync(client, settled, "the schedule to settle", TimeSpan.FromMinutes(1));
             return (status, await program.StopAsync());
         }
 
@@ -164,8 +163,7 @@ public sealed class ProgramTests : IDisposable
         using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "refused-token-0123456789");
 
-        var state = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, TimeSpan.FromMinutes(2), "five failures in a row");
+        var state = await BackupState.UntilAsync(client, s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, "five failures in a row");
         var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
         var home = await client.GetAsync("/");
         await program.StopAsync();

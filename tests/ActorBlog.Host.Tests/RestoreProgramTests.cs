@@ -234,18 +234,7 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         return client;
     }
 
-    private static async Task WaitForBackupAsync(HttpClient client, string id)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            var status = await client.GetFromJsonAsync<JsonElement>("/api/backups/status", deadline.Token);
-            if (status.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } success && success.GetProperty("id").GetString() == id)
-                return;
-            // Polling the status endpoint is the only way to observe completion from outside the process.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
-    }
+    private static Task WaitForBackupAsync(HttpClient client, string id) => BackupState.VerifiedAsync(client, id, Deadline);
 
     /// <summary>Every post, drafts included, each exactly as the API renders it (id, slug, html, times, version).</summary>
     private static async Task<List<string>> AllPostsAsync(HttpClient client)

@@ -36,7 +36,8 @@ public sealed class StepWork : IDisposable
     {
         var job = new Job(id);
         _jobs.Add(job);
-        Task.Run(() => work(job.Token)).PipeTo(self,
+        var token = job.Token; // taken here: the job may be cancelled and disposed before the pool starts it
+        Task.Run(() => work(token), token).PipeTo(self,
             success: result => new Done(job, result, replyTo),
             failure: e => new Done(job, failure(e), replyTo));
     }

@@ -22,7 +22,7 @@ public static class ReaderPages
 
     /// <summary>
     /// Maps the reader routes and a fallback 404 page. Needs <see cref="PostReader"/> and
-    /// <see cref="BlogSettings"/> in DI; <c>/site.css</c> comes from the host's static assets (<c>MapStaticAssets</c>).
+    /// <see cref="BlogSettings"/> in DI; <c>/site.css</c> comes from <c>wwwroot</c> through the host's <c>UseStaticFiles</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
     {

@@ -22,7 +22,7 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString());
         connection.Open();
-        Execute(connection, $"""
+        Sql.Execute(connection, $"""
             PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
@@ -54,13 +54,5 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
 
     /// <summary>Folds the WAL into the main file, so the file alone is the whole database.</summary>
     public static void Checkpoint(SqliteConnection connection) =>
-        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
-
-    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+        Sql.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
 }

@@ -14,10 +14,7 @@ public sealed record Post(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version)
-{
-    public bool IsPublished => Status == PostStatus.Published;
-}
+    int Version);
 
 /// <summary>What an author sends. Every field may be missing; <see cref="PostValidation"/> decides.</summary>
 public sealed record PostInput(string? Title, string? Slug, string? Markdown, IReadOnlyList<string>? Tags, string? Status);

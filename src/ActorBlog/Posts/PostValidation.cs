@@ -22,8 +22,8 @@ public static partial class PostValidation
     public static bool IsValidTag(string tag) => TagPattern().IsMatch(tag);
 
     /// <summary>
-    /// Checks an input. For an update (<paramref name="isUpdate"/>) missing optional fields keep
-    /// their stored values, but title and markdown are still required, as in a create.
+    /// Checks an input, for a create and a replace alike: title and markdown are required, slug,
+    /// tags and status optional (on a replace the writer keeps the stored values of those left out).
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> Validate(PostInput input)
     {

@@ -14,14 +14,7 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
     public SqliteConnection OpenWriter()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString());
-        connection.Open();
+        var connection = Open(SqliteOpenMode.ReadWriteCreate, pooling: false);
         Sql.Execute(connection, $"""
             PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
             PRAGMA journal_mode = WAL;
@@ -32,13 +25,15 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
     }
 
     /// <summary>A pooled read-only connection; dispose it to return it to the pool.</summary>
-    public SqliteConnection OpenReader()
+    public SqliteConnection OpenReader() => Open(SqliteOpenMode.ReadOnly, pooling: true);
+
+    private SqliteConnection Open(SqliteOpenMode mode, bool pooling)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
+            Mode = mode,
+            Pooling = pooling,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString());
         connection.Open();

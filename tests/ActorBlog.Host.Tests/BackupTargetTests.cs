@@ -23,7 +23,7 @@ public sealed class BackupTargetTests : IDisposable
         string healthStatus;
         await using (var host = await TestHost.StartAsync("actorblog.backup.enabled = off", root: _dir, keepFiles: true))
         {
-            stateWarnings = Warnings(await BackupState.GetAsync(host.Client));
+            stateWarnings = Warnings(await BackupState.AnsweringAsync(host.Client));
             var health = await host.Client.GetFromJsonAsync<JsonElement>("/healthz");
             healthWarnings = Warnings(health);
             healthStatus = health.GetProperty("status").GetString()!;
@@ -37,7 +37,7 @@ public sealed class BackupTargetTests : IDisposable
         await using var moved = await TestHost.StartAsync(
             $"actorblog.backup {{ enabled = off, file.path = \"{_elsewhere}\" }}", root: _dir);
 
-        Assert.Empty(Warnings(await BackupState.GetAsync(moved.Client)));
+        Assert.Empty(Warnings(await BackupState.AnsweringAsync(moved.Client)));
         Assert.Empty(Warnings(await moved.Client.GetFromJsonAsync<JsonElement>("/healthz")));
     }
 
@@ -66,7 +66,7 @@ public sealed class BackupTargetTests : IDisposable
         Assert.True(File.Exists(journal)); // the next host recovers this history, and must not show it for the new target
 
         await using var moved = await TestHost.StartAsync($"actorblog.backup {{ interval = 1h, file.path = \"{_elsewhere}\" }}", root: _dir);
-        var seen = await BackupState.GetAsync(moved.Client);
+        var seen = await BackupState.AnsweringAsync(moved.Client);
         var verified = await BackupState.VerifiedAsync(moved.Client); // soon, not an hour after the old target's backup
 
         Assert.NotEqual(oldId, BackupState.IdOf(seen, "lastSuccess"));

@@ -101,6 +101,7 @@ public sealed class ProgramTests : IDisposable
         using var client = new HttpClient { BaseAddress = address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
+        await BackupState.AnsweringAsync(client); // a cold start under load may still be recovering the journal
         var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
         var list = await client.GetAsync("/api/posts");
         await program.StopAsync();

@@ -206,9 +206,7 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         }
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/posts/3")).StatusCode);
 
-        var accepted = await client.PostAsync("/api/backups", null);
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var id = await BackupState.RequestAsync(client);
         await WaitForBackupAsync(client, id);
         var posts = await AllPostsAsync(client);
         if (whileRunning is not null) await whileRunning();

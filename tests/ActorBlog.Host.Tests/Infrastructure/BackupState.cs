@@ -15,9 +15,13 @@ public static class BackupState
     public static Task<JsonElement> GetAsync(HttpClient client, CancellationToken ct = default) =>
         client.GetFromJsonAsync<JsonElement>("/api/backups/status", ct);
 
-    /// <summary><c>POST /api/backups</c>: asserts 202 and returns the id of the backup it promised.</summary>
+    /// <summary>
+    /// <c>POST /api/backups</c> once the scheduler answers (a program just started may still be
+    /// recovering its journal): asserts 202 and returns the id of the backup it promised.
+    /// </summary>
     public static async Task<string> RequestAsync(HttpClient client)
     {
+        await AnsweringAsync(client);
         var response = await client.PostAsync("/api/backups", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -27,8 +31,23 @@ public static class BackupState
     public static string? IdOf(JsonElement state, string outcome) =>
         state.GetProperty(outcome) is { ValueKind: JsonValueKind.Object } o ? o.GetProperty("id").GetString() : null;
 
-    public static Task<JsonElement> UntilAsync(HttpClient client, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null) =>
-        Eventually.Until(() => GetAsync(client), condition, timeout ?? DefaultWait, what);
+    /// <summary>
+    /// Polls until the state satisfies <paramref name="condition"/>. A 503 (the scheduler starting or
+    /// restarting, not answering yet) counts as "not yet"; any other failure fails at once.
+    /// </summary>
+    public static async Task<JsonElement> UntilAsync(HttpClient client, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null) =>
+        (await Eventually.Until(() => TryGetAsync(client), s => s is { } state && condition(state), timeout ?? DefaultWait, what))!.Value;
+
+    /// <summary>Until the scheduler answers at all: what a test waits for before its first look at a just-started program.</summary>
+    public static Task<JsonElement> AnsweringAsync(HttpClient client) => UntilAsync(client, _ => true, "the backup scheduler to answer");
+
+    private static async Task<JsonElement?> TryGetAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/api/backups/status");
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     /// <summary>Until backup <paramref name="id"/> has verified or failed.</summary>
     public static Task<JsonElement> OutcomeAsync(HttpClient client, string id, TimeSpan? timeout = null) =>

@@ -1,15 +1,10 @@
 using ActorBlog.Backup.Retention;
+using ActorBlog.Backup.Targets;
 using Akka.Configuration;
 
 namespace ActorBlog.Configuration;
 
 public enum BackupTargetKind { File, S3 }
-
-public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle)
-{
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
-    public int MaxErrorRetry { get; init; } = 3;
-}
 
 /// <summary>Everything the backup pipeline needs, read and checked once at start-up.</summary>
 public sealed record BackupSettings
@@ -23,7 +18,8 @@ public sealed record BackupSettings
     public required string TempDir { get; init; }
     public required TimeSpan StepTimeout { get; init; }
     public required string FilePath { get; init; }
-    public required S3Settings S3 { get; init; }
+    /// <summary>The bucket and how to reach it; its keys stay null here (secrets come in only where the client is made).</summary>
+    public required S3TargetOptions S3 { get; init; }
     public required RetentionRules Retention { get; init; }
     public required SupervisionSettings Supervision { get; init; }
     /// <summary>Null when drills are off.</summary>
@@ -57,12 +53,14 @@ public sealed record BackupSettings
         var endpoint = HoconReader.String(config, $"{p}.s3.endpoint", allowEmpty: true).Trim();
         if (endpoint.Length > 0 && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
             throw new SettingsException($"{p}.s3.endpoint", $"'{endpoint}' is not an absolute URL");
-        var s3 = new S3Settings(
+        var s3 = new S3TargetOptions(
             endpoint.Length == 0 ? null : endpoint,
             HoconReader.String(config, $"{p}.s3.region"),
             HoconReader.String(config, $"{p}.s3.bucket", allowEmpty: true).Trim(),
             HoconReader.String(config, $"{p}.s3.prefix", allowEmpty: true).Trim('/', ' '),
-            HoconReader.Bool(config, $"{p}.s3.force-path-style"))
+            HoconReader.Bool(config, $"{p}.s3.force-path-style"),
+            AccessKey: null,
+            SecretKey: null)
         {
             Timeout = HoconReader.Duration(config, $"{p}.s3.timeout"),
             MaxErrorRetry = HoconReader.Int(config, $"{p}.s3.max-error-retry", 0, 20),

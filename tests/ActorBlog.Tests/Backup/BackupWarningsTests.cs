@@ -1,4 +1,5 @@
 using ActorBlog.Backup;
+using ActorBlog.Backup.Targets;
 using ActorBlog.Configuration;
 using ActorBlog.Tests.Infrastructure;
 
@@ -40,7 +41,7 @@ public sealed class BackupWarningsTests : IDisposable
         var settings = TestBlog.Settings(_dir.Path) with
         {
             Target = BackupTargetKind.S3,
-            S3 = new S3Settings("http://127.0.0.1:9", "us-east-1", "bucket", "", true),
+            S3 = new S3TargetOptions("http://127.0.0.1:9", "us-east-1", "bucket", "", true, null, null),
         };
 
         Assert.Empty(BackupWarnings.For(settings, _database));

@@ -4,7 +4,7 @@ using Akka.TestKit.Xunit2;
 namespace ActorBlog.Tests.Backup;
 
 /// <summary>A step's work stops when it is called off or its actor stops, and its answer still comes back.</summary>
-public sealed class StepWorkSpecs : TestKit
+public sealed class StepWorkSpecs() : TestKit("akka.test.single-expect-default = 30s") // a bound for a loaded machine, not a pause
 {
     private static async Task<object> UntilCancelled(CancellationToken ct)
     {

@@ -21,6 +21,8 @@ public sealed class BackupSchedulerSpecs : TestKit
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        # A bound, not a pause: a loaded machine can take seconds to deliver an answer.
+        akka.test.single-expect-default = 30s
         """;
 
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);

@@ -1,6 +1,8 @@
 using ActorBlog.Backup;
 using ActorBlog.Backup.Scheduling;
+using ActorBlog.Host.Desk;
 using ActorBlog.Host.Web;
+using ActorBlog.Media;
 using ActorBlog.Posts;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
@@ -39,7 +41,11 @@ public static class BlogHost
         builder.Services.AddSingleton(options.Backup);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(options.Media);
+        builder.Services.AddSingleton(options.Desk);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<MediaReader>();
+        builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
         builder.Services.AddSingleton<PageCache>();
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
@@ -49,6 +55,7 @@ public static class BlogHost
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
+        builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         var backups = new BackupWiring(options.Backup, options.Secrets, database.Path);
@@ -60,10 +67,15 @@ public static class BlogHost
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         PageCache.UsePageCache(app);
         app.MapHealth();
+        app.MapMediaApi();
+        app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
+        app.MapDesk();
         app.MapReaderPages();
         return app;
     }

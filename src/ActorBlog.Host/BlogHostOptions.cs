@@ -12,6 +12,14 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
         var blog = BlogSettings.Create(config, currentDirectory);
         var backup = BackupSettings.Create(config, blog);
         var secrets = Secrets.FromEnvironment(environment ?? Environment.GetEnvironmentVariables());
-        return new BlogHostOptions(config, blog, backup, secrets, string.IsNullOrWhiteSpace(urls) ? blog.Urls : urls);
+        return new BlogHostOptions(config, blog, backup, secrets, string.IsNullOrWhiteSpace(urls) ? blog.Urls : urls)
+        {
+            Media = MediaSettings.Create(config),
+            Desk = DeskSettings.Create(config),
+        };
     }
+
+    public required MediaSettings Media { get; init; }
+
+    public required DeskSettings Desk { get; init; }
 }

@@ -14,7 +14,10 @@ public sealed record Post(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt,
-    int Version);
+    int Version)
+{
+    public bool IsPublished => Status == PostStatus.Published;
+}
 
 /// <summary>What an author sends. Every field may be missing; <see cref="PostValidation"/> decides.</summary>
 public sealed record PostInput(string? Title, string? Slug, string? Markdown, IReadOnlyList<string>? Tags, string? Status);

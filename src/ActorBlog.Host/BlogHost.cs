@@ -17,6 +17,8 @@ public static class BlogHost
 {
     public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
     {
+        // Everything that can refuse to start does so before a file is created or a port opened.
+        AuthorToken.CheckStrength(options.Secrets.AuthorToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             // Static files ship beside the program; data paths resolve against the current directory instead.
@@ -46,7 +48,11 @@ public static class BlogHost
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton<MediaReader>();
         builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
+        builder.Services.AddSingleton<ActorBlog.Search.PostSearch>();
         builder.Services.AddSingleton<PageCache>();
+        builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
+        var assets = StaticAssets.Load(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        builder.Services.AddSingleton(ReaderSite.Create(options.Blog, assets));
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
@@ -57,25 +63,27 @@ public static class BlogHost
         builder.Services.AddSingleton<BearerTokenFilter>();
         builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
+        ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         var backups = new BackupWiring(options.Backup, options.Secrets, database.Path);
         foreach (var warning in backups.Warnings) logger.Warning("Backups at risk: {Warning}", warning);
         builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, backups, renderer, revision));
 
         var app = builder.Build();
+        ClientAddress.Use(app, options.Blog.TrustedProxies);
         app.UseExceptionHandler();
         app.UseSerilogRequestLogging();
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapMediaApi();
         app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
         app.MapDesk();
+        assets.Map(app);
         app.MapReaderPages();
         return app;
     }

@@ -2,14 +2,15 @@ namespace ActorBlog.Host.Web;
 
 /// <summary>
 /// Lets a request through only with <c>Authorization: Bearer &lt;token&gt;</c>. The 401 says nothing
-/// of why; an address that keeps sending bad tokens is answered 429 with Retry-After for a while.
+/// of why; an address that keeps sending bad tokens is answered 429 with Retry-After for a while
+/// (<see cref="FailedAuthThrottle"/>, counted by <see cref="ClientAddress"/>).
 /// </summary>
 public sealed class BearerTokenFilter(AuthorToken token, FailedAuthThrottle throttle) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var address = http.Connection.RemoteIpAddress;
+        var address = ClientAddress.Of(http);
         if (throttle.RetryAfter(address) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -8,6 +8,7 @@ namespace ActorBlog.Host.Web;
 /// <summary>
 /// <c>GET /healthz</c>, without a token: 200 while the blog serves, with the database and backup
 /// state. <c>degraded</c> means backups fail, the last restore drill failed, or shipping changes fails; readers are still served.
+/// <c>warnings</c> lists standing risks to the backups that are not failures.
 /// </summary>
 public static class Health
 {
@@ -28,7 +29,9 @@ public static class Health
             }
             var backup = await BackupApi.AskStatus(scheduler, replication, ct);
             var status = databaseOk && backup is { Degraded: false } ? "healthy" : "degraded";
-            return TypedResults.Ok(new { status, database, backup });
+            // Risks that are not failures (backups on the database's own disk): shown, never "degraded".
+            var warnings = backup?.Warnings ?? [];
+            return TypedResults.Ok(new { status, warnings, database, backup });
         });
         return app;
     }

@@ -45,7 +45,7 @@ public static class Lineage
 
     /// <summary>A restored file belongs to no lineage until a writer opens it.</summary>
     public static void Clear(SqliteConnection connection) =>
-        BlogDatabase.Execute(connection, $"DELETE FROM meta WHERE key = '{Key}';");
+        Sql.Execute(connection, $"DELETE FROM meta WHERE key = '{Key}';");
 
     private static string Format(long value) => value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }

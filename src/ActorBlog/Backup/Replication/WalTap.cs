@@ -28,7 +28,7 @@ public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHo
     /// <summary>Call once on the new write connection, before the first command.</summary>
     public void Open(SqliteConnection connection)
     {
-        BlogDatabase.Execute(connection, "PRAGMA wal_autocheckpoint = 0;");
+        Sql.Execute(connection, "PRAGMA wal_autocheckpoint = 0;");
         _walPath = connection.DataSource + "-wal";
         // What the WAL already holds belongs to earlier runs, and to the base every lineage starts from.
         _cursor = Read(cursor: null, keepPages: false).Cursor;
@@ -60,7 +60,7 @@ public sealed class WalTap(Action<object> sink, int checkpointPages) : ICommitHo
             _revision = revision;
             if (_cursor is { } c && c.NextFrame - _framesAtCheckpoint >= checkpointPages)
             {
-                BlogDatabase.Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+                Sql.Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
                 _framesAtCheckpoint = c.NextFrame;
             }
         }

@@ -163,7 +163,7 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
         using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
         {
             connection.Open();
-            Posts.BlogDatabase.Execute(connection, "PRAGMA journal_mode = DELETE;");
+            Sql.Execute(connection, "PRAGMA journal_mode = DELETE;");
             Lineage.Clear(connection);
         }
         return SqliteSnapshot.Inspect(path, "integrity_check");

@@ -176,7 +176,9 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         {
             if (!force)
                 throw new RestoreException($"{destination} already exists; pass --force to replace it");
-            // Held until the new file is in place, so a host starting meanwhile cannot open the old one.
+            // Held while the backup downloads and is checked, so no host opens the old file meanwhile. It is
+            // let go just before the swap (closing may fold a leftover WAL into the old file, whose -wal and
+            // -shm Install then removes), so a host started in that instant could still open the old file.
             guard = DatabaseInUse.TryLock(destination)
                     ?? throw new RestoreException($"{destination} is in use by a running host (or another program); stop it before restoring");
         }

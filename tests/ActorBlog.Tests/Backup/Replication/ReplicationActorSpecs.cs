@@ -72,7 +72,7 @@ public sealed class ReplicationActorSpecs : TestKit
         Clock.Advance(TimeSpan.FromSeconds(1));
         _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
         _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null,
-            new BackupStatus.Success("20261201T100000000Z-aaaaaa", Clock.Now, 100), null, 0, null, null, null));
+            new BackupSuccess("20261201T100000000Z-aaaaaa", Clock.Now, Revision: 0, Bytes: 100), null, 0, null, null, null, Warnings: []));
         AwaitAssert(() => Assert.NotNull(_monitor.Current.ShippedRevision));
     }
 
@@ -80,7 +80,7 @@ public sealed class ReplicationActorSpecs : TestKit
     private void NothingScheduled()
     {
         _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
-        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, null, null, 0, Clock.Now + TimeSpan.FromHours(1), null, null));
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, null, null, 0, Clock.Now + TimeSpan.FromHours(1), null, null, Warnings: []));
     }
 
     private ChangeUploadActor.Ship Shipment(TimeSpan advance)
@@ -232,11 +232,11 @@ public sealed class ReplicationActorSpecs : TestKit
         Clock.Advance(TimeSpan.Zero);
         _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
         var running = new BackupStatus.Attempt("20261201T100000001Z-bbbbbb", Clock.Now + TimeSpan.FromMilliseconds(5), Requested: false);
-        _scheduler.Reply(new BackupStatus(true, "file", "1h", true, running, null, null, 0, null, null, null));
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", true, running, null, null, 0, null, null, null, Warnings: []));
         Settled(actor);
         Clock.Advance(TimeSpan.FromSeconds(1));
         _scheduler.ExpectMsg<BackupScheduler.GetStatus>();
-        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, new BackupStatus.Success(running.Id, Clock.Now, 1), null, 0, null, null, null));
+        _scheduler.Reply(new BackupStatus(true, "file", "1h", false, null, new BackupSuccess(running.Id, Clock.Now, Revision: 0, Bytes: 1), null, 0, null, null, null, Warnings: []));
 
         AwaitAssert(() => Assert.Equal(1, _monitor.Current.ShippedRevision));
         Clock.Advance(TimeSpan.FromSeconds(5));

@@ -4,12 +4,14 @@ using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
 using ActorBlog.Host.Web;
+using ActorBlog.Observability;
 using ActorBlog.Posts;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
+using System.Diagnostics.Metrics;
 using Serilog;
 
 namespace ActorBlog.Host;
@@ -17,6 +19,10 @@ namespace ActorBlog.Host;
 /// <summary>Composes the running blog: Kestrel, the actor system, the endpoints. Nothing else lives here.</summary>
 public static class BlogHost
 {
+    private const string HeartbeatClient = "heartbeat";
+    /// <summary>A dead-man's switch answers at once; a slow one must not hold a socket for long.</summary>
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
+
     public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -53,17 +59,24 @@ public static class BlogHost
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
+        builder.Services.AddSingleton(services => new BlogMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddBlogMeters());
+        builder.Services.AddBlogHealthChecks();
+        builder.Services.AddHttpClient(HeartbeatClient, client => client.Timeout = HeartbeatTimeout);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision));
+        builder.Services.AddAkka("actorblog", (akka, services) => ConfigureActors(akka, options, database, catalog, renderer, revision, services));
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseSerilogRequestLogging();
+        if (options.Log.Requests != Configuration.RequestLogging.Off)
+            app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
+                Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         PageCache.UsePageCache(app);
         app.MapHealth();
+        app.MapMetrics();
         app.MapAuthorApi();
         app.MapBackupApi();
         app.MapReaderPages();
@@ -83,11 +96,14 @@ public static class BlogHost
         return database;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog,
+        MarkdownRenderer renderer, RevisionSignal revision, IServiceProvider services)
     {
+        var metrics = services.GetRequiredService<BlogMetrics>();
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
             .AddHocon(options.Config, HoconAddMode.Prepend)
+            .AddHocon($"akka.loglevel = {Logging.AkkaLevel(options.Log)}", HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
@@ -96,10 +112,14 @@ public static class BlogHost
             .WithActors((system, registry) =>
             {
                 var clock = TimeProvider.System;
-                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock), revision), "posts");
+                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock), revision, metrics), "posts");
                 registry.Register<PostStore>(store);
 
                 var backup = options.Backup;
+                // Listeners first: the scheduler publishes its recovered history as soon as it starts.
+                BackupListeners.StartMetrics(system, metrics);
+                if (backup.HeartbeatUrl is { } heartbeat)
+                    BackupListeners.StartHeartbeat(system, heartbeat, () => services.GetRequiredService<IHttpClientFactory>().CreateClient(HeartbeatClient));
                 var steps = new BackupScheduler.Steps(
                     SnapshotActor.Props(new SnapshotActor.Options(database.Path, backup.TempDir, catalog, options.Secrets.BackupKey, backup.CompressionLevel)),
                     UploadActor.Props(() => BackupCatalogFactory.Create(backup, options.Secrets), backup.VerifyAfterUpload),

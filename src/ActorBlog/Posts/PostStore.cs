@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ActorBlog.Observability;
 using Akka.Actor;
 using Akka.Event;
 
@@ -33,7 +35,7 @@ public sealed class PostStore : ReceiveActor
 
     private sealed record Pending(PostCommand Command, IActorRef ReplyTo);
 
-    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits, long Revision);
+    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits, long Revision, TimeSpan Took);
 
     private sealed record BatchFailed(IReadOnlyList<Pending> Batch, Exception Cause);
 
@@ -41,6 +43,7 @@ public sealed class PostStore : ReceiveActor
 
     private readonly Func<PostWriter> _openWriter;
     private readonly RevisionSignal? _revision;
+    private readonly BlogMetrics? _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<Pending> _queue = new();
     private readonly List<IActorRef> _drainRequests = [];
@@ -50,10 +53,12 @@ public sealed class PostStore : ReceiveActor
     private long _commandsCommitted;
 
     /// <param name="revision">Told each committed revision, for readers that cache by it (optional).</param>
-    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null)
+    /// <param name="metrics">Counts commits and times them (optional).</param>
+    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null, BlogMetrics? metrics = null)
     {
         _openWriter = openWriter;
         _revision = revision;
+        _metrics = metrics;
 
         Receive<PostCommand>(command =>
         {
@@ -79,6 +84,7 @@ public sealed class PostStore : ReceiveActor
         Receive<BatchDone>(done =>
         {
             _committing = false;
+            if (done.Commits > _commits) _metrics?.Committed(done.Took); // a batch with no accepted write rolled back
             _commits = done.Commits;
             _revision?.Advance(done.Revision);
             for (var i = 0; i < done.Batch.Count; i++)
@@ -104,8 +110,8 @@ public sealed class PostStore : ReceiveActor
         });
     }
 
-    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null) =>
-        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision));
+    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null, BlogMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision, metrics));
 
     protected override void PreStart() => _writer = _openWriter();
 
@@ -126,8 +132,9 @@ public sealed class PostStore : ReceiveActor
         var writer = _writer!;
         Task.Run(() =>
         {
+            var started = Stopwatch.GetTimestamp();
             var results = writer.Apply(batch.Select(p => p.Command).ToList());
-            return new BatchDone(batch, results, writer.Commits, writer.Revision);
+            return new BatchDone(batch, results, writer.Commits, writer.Revision, Stopwatch.GetElapsedTime(started));
         }).PipeTo(Self, failure: e => new BatchFailed(batch, e));
     }
 

@@ -180,6 +180,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
 
     protected override void OnReplaySuccess()
     {
+        Context.System.EventStream.Publish(_history); // metrics start from the journal, not from zero
         _log.Info("Backup schedule recovered: last verified backup {0}, {1} failure(s) since",
             _history.LastSuccess?.Id ?? "none", _history.ConsecutiveFailures);
         ScheduleNext();
@@ -251,6 +252,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private void Apply(IBackupEvent e)
     {
         _history = _history.Apply(e);
+        Context.System.EventStream.Publish(e); // once journaled: metrics and the heartbeat listen
         if (_history.EventCount % SnapshotEvery == 0) SaveSnapshot(_history);
     }
 

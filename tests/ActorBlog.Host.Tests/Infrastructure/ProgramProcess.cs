@@ -29,7 +29,7 @@ public sealed partial class ProgramProcess : IAsyncDisposable
 
     public Task<Uri> Listening => _listening.Task;
 
-    private string Stdout
+    public string Stdout
     {
         get
         {

@@ -45,7 +45,7 @@ public static class RestoreCommand
         var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
         var started = System.Diagnostics.Stopwatch.StartNew();
         // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe).
-        var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
+        var outcome = await Progress.ShowAsync(() => restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct));
         var r = outcome.Restored;
         Console.WriteLine($"restored {r.Backup.Id} to {destination}: revision {r.Revision}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
                           $"sha256 {r.Sha256} ok, integrity ok, in {started.Elapsed.TotalSeconds:0.0}s");

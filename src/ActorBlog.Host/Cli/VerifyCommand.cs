@@ -23,7 +23,7 @@ public static class VerifyCommand
         Console.WriteLine($"backup    {backup.Id} (created {backup.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}, {(backup.Encrypted ? "encrypted" : "not encrypted")})");
         Console.WriteLine($"size      {backup.SizeBytes} bytes, {backup.StoredBytes} stored");
         Progress.Step($"Downloading {Progress.Bytes(backup.StoredBytes)} from {context.Catalog.Target.Describe()} ...");
-        var r = await restorer.VerifyAsync(backup, context.Options.Backup.TempDir, ct);
+        var r = await Progress.ShowAsync(() => restorer.VerifyAsync(backup, context.Options.Backup.TempDir, ct));
         Console.WriteLine($"checksum  ok (sha256 {r.Sha256})");
         Console.WriteLine($"integrity ok (revision {r.Revision}, {r.PostCount} posts, as the manifest says)");
         return CommandLine.Success;

@@ -3,7 +3,9 @@ using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
 using ActorBlog.Backup.Snapshot;
 using ActorBlog.Backup.Upload;
+using ActorBlog.Host.Desk;
 using ActorBlog.Host.Web;
+using ActorBlog.Media;
 using ActorBlog.Observability;
 using ActorBlog.Posts;
 using Akka.Actor;
@@ -49,7 +51,11 @@ public static class BlogHost
         builder.Services.AddSingleton(options.Backup);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(options.Media);
+        builder.Services.AddSingleton(options.Desk);
         builder.Services.AddSingleton<PostReader>();
+        builder.Services.AddSingleton<MediaReader>();
+        builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
         builder.Services.AddSingleton<PageCache>();
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
@@ -63,6 +69,7 @@ public static class BlogHost
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddBlogMeters());
         builder.Services.AddBlogHealthChecks();
         builder.Services.AddHttpClient(HeartbeatClient, client => client.Timeout = HeartbeatTimeout);
+        builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         builder.Services.AddAkka("actorblog", (akka, services) => ConfigureActors(akka, options, database, catalog, renderer, revision, services));
@@ -74,11 +81,16 @@ public static class BlogHost
                 Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapMetrics();
+        app.MapMediaApi();
+        app.MapMediaFiles();
         app.MapAuthorApi();
         app.MapBackupApi();
+        app.MapDesk();
         app.MapReaderPages();
         return app;
     }

@@ -186,7 +186,8 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
     }
 
     /// <summary>Starts the blog, writes posts, takes a backup through the API and waits for it to be verified; returns every post as JSON.</summary>
-    public async Task<(List<string> Posts, string BackupId)> BlogWithABackupAsync(Func<Task>? whileRunning = null)
+    /// <param name="beforeBackup">More writes through the API before the backup is taken (images, say).</param>
+    public async Task<(List<string> Posts, string BackupId)> BlogWithABackupAsync(Func<Task>? whileRunning = null, Func<HttpClient, Task>? beforeBackup = null)
     {
         await using var host = ProgramProcess.Start(_dir, Environment(null), "serve", "--urls", "http://127.0.0.1:0");
         using var client = Client(await host.Listening.WaitAsync(Deadline));
@@ -205,6 +206,7 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
             Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(edit)).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/posts/3")).StatusCode);
+        if (beforeBackup is not null) await beforeBackup(client);
 
         var accepted = await client.PostAsync("/api/backups", null);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -225,6 +227,16 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         Assert.Equal(0, await host.StopAsync());
         if (expectLog is not null) Assert.Contains(expectLog, host.Output);
         return posts;
+    }
+
+    /// <summary>Starts the blog and runs <paramref name="read"/> against it (with the author token).</summary>
+    public async Task<T> AfterStartAsync<T>(Func<HttpClient, Task<T>> read)
+    {
+        await using var host = ProgramProcess.Start(_dir, Environment(null), "serve", "--urls", "http://127.0.0.1:0");
+        using var client = Client(await host.Listening.WaitAsync(Deadline));
+        var result = await read(client);
+        Assert.Equal(0, await host.StopAsync());
+        return result;
     }
 
     private static HttpClient Client(Uri address)

@@ -36,6 +36,15 @@ internal static class HoconReader
         return value;
     }
 
+    public static long Long(Config c, string key, long min, long max)
+    {
+        var raw = String(c, key);
+        if (!long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            throw new SettingsException(key, $"'{raw}' is not a whole number");
+        if (value < min || value > max) throw new SettingsException(key, $"{value} is outside {min}..{max}");
+        return value;
+    }
+
     public static double Double(Config c, string key, double min, double max)
     {
         var raw = String(c, key);

@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using ActorBlog.Media;
+using AngleSharp.Html.Dom;
 using Ganss.Xss;
 using Markdig;
 
@@ -25,7 +28,7 @@ public sealed class RenderedMarkdown
 /// expect); HtmlSanitizer then removes script, event handlers and non-http(s) links.
 /// Runs once at write time, so readers are served stored HTML.
 /// </summary>
-public sealed class MarkdownRenderer
+public sealed partial class MarkdownRenderer
 {
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .UseAdvancedExtensions()
@@ -51,6 +54,23 @@ public sealed class MarkdownRenderer
         // Markdig's advanced extensions put ids and classes on headings, tables and code.
         sanitizer.AllowedAttributes.Add("class");
         sanitizer.AllowedAttributes.Add("id");
+        sanitizer.PostProcessNode += (_, e) => { if (e.Node is IHtmlImageElement image) OfferPageSizes(image); };
         return sanitizer;
     }
+
+    /// <summary>
+    /// An image uploaded to the blog gets a srcset of its page-sized copies, so a phone loads the
+    /// 640 px copy instead of a 5 MB original. Added after sanitizing, from our own URL pattern only.
+    /// </summary>
+    private static void OfferPageSizes(IHtmlImageElement image)
+    {
+        if (image.GetAttribute("src") is not { } src || UploadedImage().Match(src) is not { Success: true } m) return;
+        var id = long.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+        var name = m.Groups[2].Value;
+        image.SetAttribute("srcset", string.Join(", ", MediaUrls.VariantWidths.Select(w => $"{MediaUrls.Variant(id, w, name)} {w}w")));
+        image.SetAttribute("sizes", "(max-width: 42rem) 100vw, 40rem");
+    }
+
+    [GeneratedRegex(@"^/media/([0-9]{1,18})/([a-z0-9-]+\.[a-z0-9]+)$")]
+    private static partial Regex UploadedImage();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorBlog.Media;
 using ActorBlog.Observability;
 using Akka.Actor;
 using Akka.Event;
@@ -89,7 +90,7 @@ public sealed class PostStore : ReceiveActor
             _revision?.Advance(done.Revision);
             for (var i = 0; i < done.Batch.Count; i++)
             {
-                if (done.Results[i] is PostSaved or PostDeleted) _commandsCommitted++;
+                if (done.Results[i] is PostSaved or PostDeleted or MediaStored or MediaDeleted) _commandsCommitted++;
                 done.Batch[i].ReplyTo.Tell(done.Results[i]);
             }
             CommitNext();

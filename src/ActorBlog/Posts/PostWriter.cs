@@ -1,3 +1,4 @@
+using ActorBlog.Media;
 using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Posts;
@@ -10,6 +11,8 @@ namespace ActorBlog.Posts;
 /// </summary>
 public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock) : IDisposable
 {
+    private readonly MediaWriter _media = new(connection);
+
     /// <summary>Transactions committed by this writer, for tests and benchmarks of group commit.</summary>
     public long Commits { get; private set; }
 
@@ -29,9 +32,11 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
                 CreatePost c => Create(c, now, transaction),
                 UpdatePost u => Update(u, now, transaction),
                 DeletePost d => Delete(d, transaction),
+                StoreMedia m => _media.Store(m, now, transaction),
+                DeleteMedia m => _media.Delete(m, transaction),
                 _ => throw new ArgumentException($"unknown command {command.GetType().Name}"),
             };
-            if (result is PostSaved or PostDeleted) writes++;
+            if (result is PostSaved or PostDeleted or MediaStored or MediaDeleted) writes++;
             results.Add(result);
         }
         if (writes == 0)

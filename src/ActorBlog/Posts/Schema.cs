@@ -43,6 +43,32 @@ public static class Schema
         );
         INSERT INTO meta (key, value) VALUES ('revision', 0);
         """,
+        // Images live inside blog.db, so one backup, one change stream and one restore carry the whole blog.
+        // Metadata first, data last: SqliteBlob streams the BLOB, and listing never reads it.
+        """
+        CREATE TABLE media (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_name    TEXT    NOT NULL,
+            content_type TEXT    NOT NULL,
+            bytes        INTEGER NOT NULL,
+            sha256       TEXT    NOT NULL,
+            width        INTEGER NOT NULL,
+            height       INTEGER NOT NULL,
+            created_at   TEXT    NOT NULL,
+            data         BLOB    NOT NULL
+        );
+        -- Page-sized copies, made once at upload (MediaUrls.VariantWidths).
+        CREATE TABLE media_variants (
+            media_id     INTEGER NOT NULL REFERENCES media (id) ON DELETE CASCADE,
+            width        INTEGER NOT NULL,
+            height       INTEGER NOT NULL,
+            content_type TEXT    NOT NULL,
+            bytes        INTEGER NOT NULL,
+            sha256       TEXT    NOT NULL,
+            data         BLOB    NOT NULL,
+            PRIMARY KEY (media_id, width)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Length;

@@ -1,0 +1,52 @@
+using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Media;
+using ActorBlog.Posts;
+using SkiaSharp;
+
+namespace ActorBlog.Host.Tests;
+
+/// <summary>
+/// The desk in a real browser (tests/browser/desk.js: Debian chromium via playwright-core) against
+/// the real host: sign in, write with two images, preview, publish, read it, conflict, sign out.
+/// Screenshots land in browser-artifacts/desk beside the test assembly.
+/// </summary>
+public sealed class DeskBrowserTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await TestHost.StartAsync("actorblog.backup.interval = 1h");
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task An_author_writes_publishes_and_meets_a_conflict_in_chromium()
+    {
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "browser-artifacts", "desk");
+        if (Directory.Exists(artifacts)) Directory.Delete(artifacts, recursive: true);
+        var photo = Path.Combine(_host.Root, "sea-photo.jpg");
+        await File.WriteAllBytesAsync(photo, TestImages.Encode(1800, 1200, SKEncodedImageFormat.Jpeg, 85));
+        var dropped = Path.Combine(_host.Root, "dropped.png");
+        await File.WriteAllBytesAsync(dropped, TestImages.Encode(900, 600, SKEncodedImageFormat.Png));
+
+        var (exit, output) = await BrowserTools.RunScriptAsync("desk.js", new Dictionary<string, string>
+        {
+            ["BASE_URL"] = _host.Address.ToString().TrimEnd('/'),
+            ["TOKEN"] = TestHost.Token,
+            ["IMAGE"] = photo,
+            ["DROP_IMAGE"] = dropped,
+            ["ARTIFACTS"] = artifacts,
+        }, TimeSpan.FromMinutes(4));
+
+        Assert.True(exit == 0, output);
+        foreach (var shot in new[] { "desk-editor.png", "reader-post.png", "desk-conflict.png", "desk-phone.png", "desk-backups.png" })
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(artifacts, shot));
+            Assert.Equal(ImageKind.Png, ImageKind.Identify(bytes));
+        }
+        // What the browser did, seen from the database: one published post holding both uploads.
+        var post = Assert.Single(_host.Services.GetRequiredService<PostReader>().ForAuthor(PostStatus.Published));
+        Assert.Equal("A walk by the sea", post.Title);
+        var images = _host.Services.GetRequiredService<MediaReader>().List();
+        Assert.Equal(["dropped-picture.png", "sea-photo.jpg"], images.Select(i => i.FileName).Order());
+    }
+}

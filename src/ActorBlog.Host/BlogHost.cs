@@ -115,7 +115,7 @@ public static class BlogHost
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
             .AddHocon(options.Config, HoconAddMode.Prepend)
-            .AddHocon($"akka.loglevel = {Logging.AkkaLevel(options.Log)}", HoconAddMode.Prepend)
+            .AddHocon(Logging.AkkaHocon(options.Log), HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

@@ -40,14 +40,26 @@ public static class Logging
             .CreateLogger();
     }
 
-    /// <summary>Akka filters before Serilog sees anything, so it is told the same level.</summary>
-    public static string AkkaLevel(LogSettings settings) => settings.Level switch
-    {
-        LogThreshold.Debug => "DEBUG",
-        LogThreshold.Warning => "WARNING",
-        LogThreshold.Error => "ERROR",
-        _ => "INFO",
-    };
+    /// <summary>
+    /// Akka's own logging, told the same level (it filters before Serilog sees anything). Its
+    /// stdout logger, which prints in a format of its own before Serilog attaches or if Serilog is
+    /// slow to attach on a loaded machine, is silenced for JSON so stdout stays one object a line;
+    /// the longer start-up wait keeps it from taking over on a busy machine. Akka.Hosting already runs
+    /// the coordinated shutdown when the host stops (SIGTERM too); Akka's own process-exit hook only
+    /// ran it a second time, after Serilog had gone, printing its line on stdout in Akka's format.
+    /// </summary>
+    public static string AkkaHocon(LogSettings settings) => $"""
+        akka.loglevel = {settings.Level switch
+        {
+            LogThreshold.Debug => "DEBUG",
+            LogThreshold.Warning => "WARNING",
+            LogThreshold.Error => "ERROR",
+            _ => "INFO",
+        }}
+        akka.stdout-loglevel = {(settings.Format == LogFormat.Json ? "OFF" : "WARNING")}
+        akka.logger-startup-timeout = 30s
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        """;
 
     /// <summary>The level of one request's line, or null for none: <c>errors</c> keeps 4xx, 5xx and requests that threw.</summary>
     public static LogEventLevel? RequestLevel(RequestLogging requests, int status, bool threw) => (requests, status, threw) switch

@@ -85,7 +85,7 @@ public sealed partial class LoggingTests : IDisposable
         if (format == "json")
         {
             // Serilog's compact JSON: one object a line, with @t (time) and @m (the rendered message).
-            var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var events = lines.Select(ParseEvent).ToList();
             Assert.All(events, e => Assert.True(e.TryGetProperty("@t", out _) && e.TryGetProperty("@m", out _), e.ToString()));
             paths = events.Where(e => e.TryGetProperty("RequestPath", out _)).Select(e => e.GetProperty("RequestPath").GetString()!).ToList();
             Assert.Contains(events, e => e.GetProperty("@m").GetString()!.Contains("No ACTORBLOG_AUTHOR_TOKEN set", StringComparison.Ordinal)
@@ -113,6 +113,18 @@ public sealed partial class LoggingTests : IDisposable
         Assert.Contains(key, Assert.Single(Lines(stderr)));
         Assert.Empty(stdout);
         Assert.False(Directory.Exists(Path.Combine(_dir, "data")), "nothing is created by a program that refused to start");
+    }
+
+    private static JsonElement ParseEvent(string line)
+    {
+        try
+        {
+            return JsonDocument.Parse(line).RootElement;
+        }
+        catch (JsonException)
+        {
+            throw new Xunit.Sdk.XunitException($"a stdout line that is not JSON: {line}");
+        }
     }
 
     /// <summary>A text line: <c>[HH:mm:ss LVL] Source: message</c>.</summary>

@@ -30,7 +30,8 @@ HOST_DIR = os.path.join(OUT, "host")
 CACHE = os.path.join(OUT, "cache")
 DATA = os.path.join(OUT, "data")
 WORK = os.path.join(OUT, "work")
-HOST_DLL = os.path.join(HOST_DIR, "ActorBlog.Host.dll")
+# The operator's program (the apphost copy the .csproj names actorblog), as deploy/ runs it.
+HOST_PROGRAM = os.path.join(HOST_DIR, "actorblog")
 S3RVER_VERSION = "3.7.1"
 S3RVER_SCRIPT = os.path.join(CACHE, "s3rver", "node_modules", "s3rver", "bin", "s3rver.js")
 TOKEN = "bench-author-token-0123456789abcdef"
@@ -194,7 +195,7 @@ class Host:
 
     def cli(self, args, timeout=1800):
         t = time.perf_counter()
-        p = subprocess.run(["dotnet", HOST_DLL, *args, "--config", self.conf], cwd=self.dir, env=self.env,
+        p = subprocess.run([HOST_PROGRAM, *args, "--config", self.conf], cwd=self.dir, env=self.env,
                            capture_output=True, text=True, timeout=timeout)
         return p.returncode, time.perf_counter() - t, p.stdout, p.stderr
 
@@ -202,7 +203,7 @@ class Host:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.logfile = open(os.path.join(self.dir, "serve.log"), "w")
-        self.proc = subprocess.Popen(["dotnet", HOST_DLL, "serve", "--urls", self.url, "--config", self.conf],
+        self.proc = subprocess.Popen([HOST_PROGRAM, "serve", "--urls", self.url, "--config", self.conf],
                                      cwd=self.dir, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT)
         PROCS.append(self.proc)
         self.port = port

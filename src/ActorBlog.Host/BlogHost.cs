@@ -27,6 +27,8 @@ public static class BlogHost
 
     public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
     {
+        // Everything that can refuse to start does so before a file is created or a port opened.
+        AuthorToken.CheckStrength(options.Secrets.AuthorToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             // Static files ship beside the program; data paths resolve against the current directory instead.
@@ -56,7 +58,11 @@ public static class BlogHost
         builder.Services.AddSingleton<PostReader>();
         builder.Services.AddSingleton<MediaReader>();
         builder.Services.AddSingleton(new ImageInspector(options.Media.MaxPixels));
+        builder.Services.AddSingleton<ActorBlog.Search.PostSearch>();
         builder.Services.AddSingleton<PageCache>();
+        builder.Services.AddSingleton(new FeedIdentity(FeedAuthority.Ensure(database, options.Blog.BaseUrl.Host)));
+        var assets = StaticAssets.Load(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        builder.Services.AddSingleton(ReaderSite.Create(options.Blog, assets));
         var renderer = new MarkdownRenderer();
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
@@ -71,10 +77,12 @@ public static class BlogHost
         builder.Services.AddHttpClient(HeartbeatClient, client => client.Timeout = HeartbeatTimeout);
         builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
+        ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         builder.Services.AddAkka("actorblog", (akka, services) => ConfigureActors(akka, options, database, catalog, renderer, revision, services));
 
         var app = builder.Build();
+        ClientAddress.Use(app, options.Blog.TrustedProxies);
         app.UseExceptionHandler();
         if (options.Log.Requests != Configuration.RequestLogging.Off)
             app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
@@ -83,7 +91,6 @@ public static class BlogHost
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
-        PageCache.UsePageCache(app);
         app.MapHealth();
         app.MapMetrics();
         app.MapMediaApi();
@@ -91,6 +98,7 @@ public static class BlogHost
         app.MapAuthorApi();
         app.MapBackupApi();
         app.MapDesk();
+        assets.Map(app);
         app.MapReaderPages();
         return app;
     }

@@ -9,15 +9,23 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
 {
     public static BlogHostOptions Create(Config config, string currentDirectory, string? urls = null, IDictionary? environment = null)
     {
-        var blog = BlogSettings.Create(config, currentDirectory);
-        var backup = BackupSettings.Create(config, blog);
-        var secrets = Secrets.FromEnvironment(environment ?? Environment.GetEnvironmentVariables());
-        return new BlogHostOptions(config, blog, backup, secrets, string.IsNullOrWhiteSpace(urls) ? blog.Urls : urls)
+        environment ??= Environment.GetEnvironmentVariables();
+        try
         {
-            Media = MediaSettings.Create(config),
-            Desk = DeskSettings.Create(config),
-            Log = LogSettings.Create(config),
-        };
+            var blog = BlogSettings.Create(config, currentDirectory);
+            var backup = BackupSettings.Create(config, blog);
+            var secrets = Secrets.FromEnvironment(environment);
+            return new BlogHostOptions(config, blog, backup, secrets, urls is null ? blog.Urls : ListenAddresses.Check("--urls", urls))
+            {
+                Media = MediaSettings.Create(config),
+                Desk = DeskSettings.Create(config),
+                Log = LogSettings.Create(config),
+            };
+        }
+        catch (SettingsException e) when (ActorBlogConfig.OverriddenBy(e.Key, environment) is { } variable)
+        {
+            throw new SettingsException(e.Key, $"{e.Problem} (from {variable})");
+        }
     }
 
     public required MediaSettings Media { get; init; }

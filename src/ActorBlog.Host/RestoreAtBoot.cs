@@ -38,7 +38,7 @@ public static class RestoreAtBoot
             var outcome = restorer.RestoreAsync(BackupSelection.Newest, path, RestoreMode.NewestGood, force: false, CancellationToken.None)
                 .GetAwaiter().GetResult();
             foreach (var rejected in outcome.Rejected)
-                logger.Error("Backup {Id} is corrupt and was passed over: {Reason}", rejected.Backup.Id, rejected.Reason);
+                logger.Error("Passed over damaged backup {Id}: {Reason}", rejected.Backup.Id, rejected.Reason);
             var r = outcome.Restored;
             logger.Information("Restored backup {Id} (revision {Revision}, {PostCount} posts, {Bytes} bytes) to {Path} in {Seconds:0.0}s",
                 r.Backup.Id, r.Revision, r.PostCount, r.SizeBytes, path, started.Elapsed.TotalSeconds);

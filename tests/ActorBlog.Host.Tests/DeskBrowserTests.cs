@@ -8,9 +8,10 @@ namespace ActorBlog.Host.Tests;
 /// <summary>
 /// The desk in a real browser (tests/browser/desk.js: Debian chromium via playwright-core) against
 /// the real host: sign in, write with two images, preview, publish, read it, conflict, sign out.
-/// Screenshots land in browser-artifacts/desk beside the test assembly.
+/// Screenshots land in artifacts/desk/.
 /// </summary>
-public sealed class DeskBrowserTests : IAsyncLifetime
+[Collection(ExternalToolsCollection.Name)]
+public sealed class DeskBrowserTests(ExternalTools tools) : IAsyncLifetime
 {
     private TestHost _host = null!;
 
@@ -21,23 +22,27 @@ public sealed class DeskBrowserTests : IAsyncLifetime
     [Fact]
     public async Task An_author_writes_publishes_and_meets_a_conflict_in_chromium()
     {
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "browser-artifacts", "desk");
-        if (Directory.Exists(artifacts)) Directory.Delete(artifacts, recursive: true);
+        var artifacts = ExternalTools.ArtifactsDirectory("desk");
+        foreach (var old in Directory.EnumerateFiles(artifacts, "*.png")) File.Delete(old);
         var photo = Path.Combine(_host.Root, "sea-photo.jpg");
         await File.WriteAllBytesAsync(photo, TestImages.Encode(1800, 1200, SKEncodedImageFormat.Jpeg, 85));
         var dropped = Path.Combine(_host.Root, "dropped.png");
         await File.WriteAllBytesAsync(dropped, TestImages.Encode(900, 600, SKEncodedImageFormat.Png));
 
-        var (exit, output) = await BrowserTools.RunScriptAsync("desk.js", new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
+            ["NODE_PATH"] = tools.NodeModules,
+            ["CHROMIUM"] = ExternalTools.Chromium(),
             ["BASE_URL"] = _host.Address.ToString().TrimEnd('/'),
             ["TOKEN"] = TestHost.Token,
             ["IMAGE"] = photo,
             ["DROP_IMAGE"] = dropped,
             ["ARTIFACTS"] = artifacts,
-        }, TimeSpan.FromMinutes(4));
+        };
+        var (exit, stdout, stderr) = await ExternalTools.RunAsync("node", [Path.Combine(tools.BrowserDirectory, "desk.js")],
+            TimeSpan.FromMinutes(4), environment, tools.BrowserDirectory);
 
-        Assert.True(exit == 0, output);
+        Assert.True(exit == 0, $"desk.js exited {exit}\n{stderr}\n{stdout}");
         foreach (var shot in new[] { "desk-editor.png", "reader-post.png", "desk-conflict.png", "desk-phone.png", "desk-backups.png" })
         {
             var bytes = await File.ReadAllBytesAsync(Path.Combine(artifacts, shot));

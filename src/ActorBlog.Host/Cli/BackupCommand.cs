@@ -6,7 +6,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>backup</c>: one backup now with the configured target; exit 0 only once it is verified.</summary>
 public static class BackupCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var command = new Command("backup", "Take one backup now; exit 0 only once it is verified");
         command.SetAction((parsed, ct) => CliContext.RunAsync(parsed, context => RunAsync(context, ct)));

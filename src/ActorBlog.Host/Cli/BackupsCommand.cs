@@ -7,7 +7,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>backups [--json]</c>: the backups in the target, newest first.</summary>
 public static class BackupsCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, as GET /api/backups does" };
         var command = new Command("backups", "List the backups in the configured target, newest first");

@@ -1,10 +1,14 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace ActorBlog.Host.Cli;
 
 /// <summary>The program's commands. Exit codes: 0 success, 1 failure, 2 usage error.</summary>
 public static class CommandLine
 {
+    /// <summary>The program's name in help and messages: the published apphost is named so (see the .csproj).</summary>
+    public const string ProgramName = "actorblog";
+
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
@@ -18,7 +22,10 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("ActorBlog: a blog whose database cannot be lost");
+        // Not RootCommand: it names itself after the entry assembly (ActorBlog.Host), not the program.
+        var root = new Command(ProgramName, "ActorBlog: a blog whose database cannot be lost");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Options.Add(ConfigOption);
         ServeCommand.AddTo(root);
         BackupCommand.AddTo(root);
@@ -29,8 +36,8 @@ public static class CommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"actorblog: {error.Message}");
-            Console.Error.WriteLine("Try 'actorblog --help'.");
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"{ProgramName}: {error.Message}");
+            Console.Error.WriteLine($"Try '{ProgramName} --help'.");
             return UsageError;
         }
         return await parsed.InvokeAsync();
@@ -44,7 +51,7 @@ public static class CommandLine
     /// <summary>Writes one line for a failure, the way every command reports it.</summary>
     public static int Fail(string message)
     {
-        Console.Error.WriteLine($"actorblog: {message}");
+        Console.Error.WriteLine($"{ProgramName}: {message}");
         return Failure;
     }
 }

@@ -6,7 +6,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>restore [--id ID | --at TIME] [--output PATH] [--force]</c>: a checked backup into place.</summary>
 public static class RestoreCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var id = new Option<string?>("--id") { Description = "The backup to restore (see 'backups'); default: the newest" };
         var at = new Option<string?>("--at") { Description = "Restore the newest backup at or before TIME: ISO-8601 or e.g. '2h ago', '1d ago'" };

@@ -7,7 +7,7 @@ namespace ActorBlog.Host.Cli;
 /// <summary><c>serve [--urls URL]</c>: runs the blog until Ctrl-C or SIGTERM. Also what no command means.</summary>
 public static class ServeCommand
 {
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         var rootUrls = UrlsOption();
         root.Options.Add(rootUrls);

@@ -16,11 +16,11 @@ public static class DeskResponses
 
     /// <summary>Renders <typeparamref name="TPage"/> with the antiforgery token its forms need.</summary>
     public static IResult Page<TPage>(int status, Dictionary<string, object?> parameters) where TPage : IComponent =>
-        new PageResult(status, http =>
+        new DeskPageResult(status, http =>
         {
             var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
             parameters["Form"] = new DeskForm(tokens.RequestToken!, http.User.Identity?.IsAuthenticated == true);
-            return HtmlPages.RenderAsync<TPage>(http, parameters);
+            return HtmlPages.RenderAsync<TPage>(http.RequestServices, parameters);
         });
 
     public static IResult Page<TPage>(Dictionary<string, object?> parameters) where TPage : IComponent =>
@@ -33,7 +33,7 @@ public static class DeskResponses
     /// <summary>After a successful form post: 303, so reloading the next page never posts again.</summary>
     public static IResult SeeOther(string location) => new SeeOtherResult(location);
 
-    private sealed class PageResult(int status, Func<HttpContext, Task<byte[]>> render) : IResult
+    private sealed class DeskPageResult(int status, Func<HttpContext, Task<byte[]>> render) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {

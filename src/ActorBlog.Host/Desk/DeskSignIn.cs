@@ -30,7 +30,7 @@ public static class DeskSignIn
 
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AuthorToken token, FailedAuthThrottle throttle)
     {
-        var address = http.Connection.RemoteIpAddress;
+        var address = ClientAddress.Of(http);
         if (throttle.RetryAfter(address) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
@@ -10,21 +9,22 @@ namespace ActorBlog.Host.Web;
 /// <summary>The newest published posts as an Atom 1.0 document, with absolute links from the base URL.</summary>
 internal static class AtomFeed
 {
-    public const int Size = 20;
     public const string ContentType = "application/atom+xml; charset=utf-8";
 
-    public static byte[] Build(BlogSettings settings, IReadOnlyList<Post> posts)
+    public static byte[] Build(BlogSettings settings, string authority, IReadOnlyList<Post> posts)
     {
         var home = SiteUrls.Absolute(settings.BaseUrl, "/");
-        var feed = new SyndicationFeed(settings.Title, description: null, home)
+        var feed = new SyndicationFeed(settings.Title, settings.Description.Length > 0 ? settings.Description : null, home)
         {
-            Id = home.AbsoluteUri,
+            // The feed's own id lasts like its entries' ids: the stored authority, not today's base-url.
+            Id = $"tag:{authority},2026:feed",
+            Language = settings.Language,
             // Atom requires <updated>; an empty blog has never changed, so the epoch stands in.
             LastUpdatedTime = posts.Count == 0 ? DateTimeOffset.UnixEpoch : posts.Max(p => p.UpdatedAt),
-            Items = posts.Select(p => Entry(settings, p)).ToList(),
+            Items = posts.Select(p => Entry(settings, authority, p)).ToList(),
         };
-        // RFC 4287 4.1.1: a feed whose entries name no author must name one itself; the blog speaks for its posts.
-        feed.Authors.Add(new SyndicationPerson { Name = settings.Title });
+        // RFC 4287 4.1.1: a feed must name an author unless each entry does; both do here.
+        feed.Authors.Add(new SyndicationPerson { Name = settings.AuthorOrTitle });
         feed.Links.Add(new SyndicationLink(SiteUrls.Absolute(settings.BaseUrl, "/feed.xml"), "self", null, "application/atom+xml", 0));
 
         using var stream = new MemoryStream();
@@ -35,19 +35,19 @@ internal static class AtomFeed
         return stream.ToArray();
     }
 
-    private static SyndicationItem Entry(BlogSettings settings, Post post)
+    private static SyndicationItem Entry(BlogSettings settings, string authority, Post post)
     {
-        var url = SiteUrls.Absolute(settings.BaseUrl, SiteUrls.PostPath(post.Slug));
-        // An entry's id must never change, even when its slug does: a tag URI (RFC 4151) from the post's number.
+        var url = FeedEntries.Url(settings, post);
         var item = new SyndicationItem
         {
-            Id = string.Create(CultureInfo.InvariantCulture,
-                $"tag:{settings.BaseUrl.Host},{post.CreatedAt.UtcDateTime:yyyy-MM-dd}:post-{post.Id}"),
+            Id = FeedEntries.Id(authority, post),
             Title = new TextSyndicationContent(post.Title),
-            Content = SyndicationContent.CreateHtmlContent(post.Html),
+            Content = SyndicationContent.CreateHtmlContent(FeedEntries.AbsoluteHtml(post.Html, url)),
+            Summary = PlainText.Excerpt(post.Html) is { Length: > 0 } excerpt ? new TextSyndicationContent(excerpt) : null,
             LastUpdatedTime = post.UpdatedAt,
-            PublishDate = post.PublishedAt ?? post.CreatedAt,
+            PublishDate = FeedEntries.Published(post),
         };
+        item.Authors.Add(new SyndicationPerson { Name = settings.AuthorOrTitle });
         item.Links.Add(SyndicationLink.CreateAlternateLink(url, "text/html"));
         foreach (var tag in post.Tags) item.Categories.Add(new SyndicationCategory(tag));
         return item;

@@ -15,6 +15,7 @@ public static class AuthorApi
         posts.MapGet("/", List);
         posts.MapGet("/{id:long}", Get);
         posts.MapPut("/{id:long}", Update);
+        posts.MapPatch("/{id:long}", Patch);
         posts.MapDelete("/{id:long}", Delete);
         // Anything else under /api is an API 404 (JSON), not the readers' HTML page.
         app.MapGroup("/api").AddEndpointFilter<BearerTokenFilter>()
@@ -53,17 +54,29 @@ public static class AuthorApi
         return TypedResults.Ok(PostJson.From(post));
     }
 
-    private static async Task<IResult> Update(long id, HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, BlogSettings settings, CancellationToken ct)
+    /// <summary>PUT: title and markdown are required; slug, tags, status and publishedAt left out keep theirs.</summary>
+    private static Task<IResult> Update(long id, HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, PostReader reader, BlogSettings settings, CancellationToken ct) =>
+        Change(id, partial: false, request, store, renderer, reader, settings, ct);
+
+    /// <summary>PATCH: any field left out keeps its value, e.g. {"status":"published"} publishes a draft as it is.</summary>
+    private static Task<IResult> Patch(long id, HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, PostReader reader, BlogSettings settings, CancellationToken ct) =>
+        Change(id, partial: true, request, store, renderer, reader, settings, ct);
+
+    private static async Task<IResult> Change(long id, bool partial, HttpRequest request, IRequiredActor<PostStore> store, MarkdownRenderer renderer, PostReader reader, BlogSettings settings, CancellationToken ct)
     {
         var ifMatch = request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0)
-            return Problems.Status(StatusCodes.Status428PreconditionRequired, "Precondition required",
-                "Send If-Match with the version you edited, e.g. If-Match: \"3\" (from the post's ETag).");
+        {
+            if (reader.ById(id) is not { } current) return Problems.NotFound($"post with id {id}");
+            return Problems.Version(StatusCodes.Status428PreconditionRequired, "Precondition required",
+                $"Send If-Match with the version you edited: the post is at version {current.Version}, so If-Match: \"{current.Version}\".", current.Version);
+        }
         var (input, problem) = await JsonBody.ReadAsync<PostInput>(request, ct);
         if (problem is not null) return problem;
         // An If-Match that names no version can match none: it is a failed precondition, not a bad request.
         var expected = ParseVersion(ifMatch) ?? -1;
-        return await Send(store, new UpdatePost(id, expected, input!, RenderAhead(input!, renderer)), settings, request.HttpContext);
+        var rendered = PostValidation.Validate(input!, partial).Count == 0 && input!.Markdown is not null ? renderer.Prepare(input.Markdown) : null;
+        return await Send(store, new UpdatePost(id, expected, input!, rendered) { Partial = partial }, settings, request.HttpContext);
     }
 
     private static Task<IResult> Delete(long id, IRequiredActor<PostStore> store, BlogSettings settings, HttpContext http) =>
@@ -88,8 +101,8 @@ public static class AuthorApi
             PostDeleted => TypedResults.NoContent(),
             PostNotFound notFound => Problems.NotFound($"post with id {notFound.Id}"),
             SlugTaken taken => Problems.Status(StatusCodes.Status409Conflict, "Slug taken", $"The slug '{taken.Slug}' belongs to another post."),
-            VersionMismatch stale => Problems.Status(StatusCodes.Status412PreconditionFailed, "Stale version",
-                $"The post is at version {stale.CurrentVersion}; fetch it again and send If-Match: \"{stale.CurrentVersion}\"."),
+            VersionMismatch stale => Problems.Version(StatusCodes.Status412PreconditionFailed, "Stale version",
+                $"The post is at version {stale.CurrentVersion}; fetch it again and send If-Match: \"{stale.CurrentVersion}\".", stale.CurrentVersion),
             PostRejected rejected => Problems.Invalid(rejected.Errors),
             StoreUnavailable unavailable => Problems.Status(StatusCodes.Status503ServiceUnavailable, "Store unavailable", unavailable.Reason),
             _ => throw new InvalidOperationException($"unexpected answer {result.GetType().Name}"),

@@ -10,7 +10,21 @@ namespace ActorBlog.Host.Web;
 /// </summary>
 public sealed class AuthorToken
 {
+    /// <summary>
+    /// The shortest token an operator may choose. The throttle holds back one address, not the world,
+    /// so it is the token's length that makes guessing hopeless; a generated token has 43 characters.
+    /// </summary>
+    public const int MinLength = 32;
+
     private readonly byte[] _hash;
+
+    /// <summary>Refuses an operator's token too short to be safe, before anything is created. The message never shows it.</summary>
+    public static void CheckStrength(string? fromEnvironment)
+    {
+        if (fromEnvironment is { } token && token.Trim().Length < MinLength)
+            throw new ActorBlog.Configuration.SettingsException("ACTORBLOG_AUTHOR_TOKEN",
+                $"is {token.Trim().Length} characters long; use at least {MinLength} random ones (e.g. from 'openssl rand -base64 32'), or unset it to have one generated");
+    }
 
     private AuthorToken(string token) => _hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
 

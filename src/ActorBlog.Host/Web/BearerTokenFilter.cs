@@ -2,7 +2,8 @@ namespace ActorBlog.Host.Web;
 
 /// <summary>
 /// Lets a request through only with <c>Authorization: Bearer &lt;token&gt;</c>. The 401 says nothing
-/// of why; an address that keeps sending bad tokens is answered 429 with Retry-After for a while.
+/// of why; an address that keeps sending bad tokens is answered 429 with Retry-After for a while
+/// (<see cref="FailedAuthThrottle"/>, counted by <see cref="ClientAddress"/>).
 /// </summary>
 public sealed class BearerTokenFilter(AuthorToken token, FailedAuthThrottle throttle) : IEndpointFilter
 {
@@ -12,7 +13,7 @@ public sealed class BearerTokenFilter(AuthorToken token, FailedAuthThrottle thro
     /// <summary>The answer for a request without the author token, or null when it carries it. Also used outside endpoint filters (/metrics).</summary>
     public static IResult? Refusal(HttpContext http, AuthorToken token, FailedAuthThrottle throttle)
     {
-        var address = http.Connection.RemoteIpAddress;
+        var address = ClientAddress.Of(http);
         if (throttle.RetryAfter(address) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -15,56 +15,24 @@ internal static class ConditionalGet
         "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"";
 
     /// <summary>
-    /// Writes a 200 with validators, or a 304 with the same validators and no body when the
-    /// request's If-None-Match (or, lacking it, If-Modified-Since) says the client is current.
+    /// Whether the client already holds the content: If-None-Match names one of
+    /// <paramref name="etags"/> (the content's encodings), or, lacking If-None-Match,
+    /// If-Modified-Since is not older than <paramref name="lastModified"/>.
     /// </summary>
-    /// <param name="etag">The body's tag when already known (a cached page); computed otherwise.</param>
-    public static Task WriteAsync(HttpContext context, byte[] body, string contentType, DateTimeOffset? lastModified, string? etag = null)
-    {
-        etag ??= ETagFor(body);
-        PageCache.Store(context, body, etag, contentType, lastModified);
-        var response = context.Response;
-        var headers = response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(etag);
-        // HTTP dates carry whole seconds; comparing at that precision keeps the two checks consistent.
-        var modified = lastModified is { } t ? TruncateToSeconds(t) : (DateTimeOffset?)null;
-        if (modified is not null) headers.LastModified = modified;
-        // Caches may keep a copy but must ask again before using it: a post can change at any moment.
-        response.Headers.CacheControl = "no-cache";
-
-        if (IsNotModified(context.Request, etag, modified))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return Task.CompletedTask;
-        }
-
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        return HttpMethods.IsHead(context.Request.Method)
-            ? Task.CompletedTask
-            : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
-    }
-
-    internal static bool IsNotModified(HttpRequest request, string etag, DateTimeOffset? lastModified)
+    public static bool IsNotModified(HttpRequest request, IReadOnlyList<string> etags, DateTimeOffset? lastModified)
     {
         var requestHeaders = request.GetTypedHeaders();
         var ifNoneMatch = requestHeaders.IfNoneMatch;
         if (ifNoneMatch.Count > 0)
         {
             // RFC 9110 13.1.2: If-None-Match uses the weak comparison, and "*" matches any current representation.
-            var current = new EntityTagHeaderValue(etag);
-            return ifNoneMatch.Any(candidate => candidate.Equals(EntityTagHeaderValue.Any) || candidate.Compare(current, useStrongComparison: false));
+            var current = etags.Select(tag => new EntityTagHeaderValue(tag)).ToList();
+            return ifNoneMatch.Any(candidate => candidate.Equals(EntityTagHeaderValue.Any)
+                || current.Any(tag => candidate.Compare(tag, useStrongComparison: false)));
         }
         // If-Modified-Since counts only when there is no If-None-Match (RFC 9110 13.2.2).
         return lastModified is { } modified
             && requestHeaders.IfModifiedSince is { } since
             && modified <= since;
-    }
-
-    private static DateTimeOffset TruncateToSeconds(DateTimeOffset t)
-    {
-        var utc = t.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
     }
 }

@@ -5,8 +5,12 @@ namespace ActorBlog.Host.Web;
 
 /// <summary>
 /// Slows token guessing: after <see cref="MaxFailures"/> bad tokens from one address within
-/// <see cref="Window"/>, that address gets 429 until the window ends. A good token does not reset
-/// the count, so interleaving one known token does not buy an attacker more guesses.
+/// <see cref="Window"/>, that address gets 429 until the window ends, whatever it sends, so a held-back
+/// address cannot tell a right guess from a wrong one. It holds back that address alone: a stranger
+/// cannot lock the author out from elsewhere (behind a proxy, <see cref="ClientAddress"/> gives each
+/// visitor its own address), and the token (at least <see cref="AuthorToken.MinLength"/> characters)
+/// is what makes guessing hopeless, not this. A good token does not reset the count, so interleaving
+/// one known token does not buy an attacker more guesses. Any sign-in (bearer token, desk form) uses it.
 /// </summary>
 public sealed class FailedAuthThrottle(TimeProvider clock)
 {

@@ -21,10 +21,10 @@ internal static class HtmlPages
     /// </summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static async Task<byte[]> RenderAsync<TComponent>(HttpContext context, IDictionary<string, object?> parameters)
+    public static async Task<byte[]> RenderAsync<TComponent>(IServiceProvider requestServices, IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
-        var services = new WithEncoder(context.RequestServices);
+        var services = new WithEncoder(requestServices);
         await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {

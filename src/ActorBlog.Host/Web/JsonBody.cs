@@ -34,6 +34,12 @@ public static partial class JsonBody
                 ? (null, Problems.Status(StatusCodes.Status400BadRequest, "Malformed JSON", "The body must be a JSON object."))
                 : (value, null);
         }
+        catch (JsonException e) when (UnmappedProperty().Match(e.Message) is { Success: true } unknown)
+        {
+            var name = unknown.Groups[1].Value is { Length: > 64 } long_ ? long_[..64] + "…" : unknown.Groups[1].Value;
+            return (null, TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [name] = [$"unknown field `{name}`"] }, detail: $"unknown field `{name}`", title: "Malformed JSON"));
+        }
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
@@ -49,6 +55,10 @@ public static partial class JsonBody
 
     private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large",
         $"The body must be at most {MaxBytes / 1024} KiB.");
+
+    // System.Text.Json's words for a key no field takes (JsonUnmappedMemberHandling.Disallow).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^The JSON property '(.*)' could not be mapped to any \.NET member")]
+    private static partial System.Text.RegularExpressions.Regex UnmappedProperty();
 
     [System.Text.RegularExpressions.GeneratedRegex(@" (during deserialization )?(of|contained in) type '[^']*'")]
     private static partial System.Text.RegularExpressions.Regex TypeClauses();

@@ -6,50 +6,34 @@ namespace ActorBlog.Host.Web;
 /// <summary>
 /// Rendered reader pages, kept while the database revision stays the same: every committed write
 /// bumps the revision (<see cref="RevisionSignal"/>, advanced by the PostStore after each commit),
-/// so a page is served from here only if nothing could have changed it. The revision is read
-/// before the page is rendered, so a page is never filed under a newer revision than its data.
+/// so a page is served from here only if nothing could have changed it. An endpoint filter on the
+/// reader routes: the revision is read before the handler renders, so a page is never filed under
+/// a newer revision than its data. Only <see cref="PageResult"/>s are kept; 404s and redirects are not.
 /// </summary>
-public sealed class PageCache
+public sealed class PageCache(RevisionSignal revision) : IEndpointFilter
 {
     private const int MaxEntries = 2048;
-    private const string RevisionKey = "actorblog.page-cache.revision";
 
-    private sealed record Entry(long Revision, byte[] Body, string ETag, string ContentType, DateTimeOffset? LastModified);
+    private sealed record Entry(long Revision, PageResult Page);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Serves a reader GET from the cache when it can; otherwise notes the revision for <see cref="Store"/>.</summary>
-    public static IApplicationBuilder UsePageCache(IApplicationBuilder app) => app.Use(async (context, next) =>
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var request = context.Request;
-        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !IsReaderPath(request.Path))
-        {
-            await next(context);
-            return;
-        }
-        var cache = context.RequestServices.GetRequiredService<PageCache>();
-        var revision = context.RequestServices.GetRequiredService<RevisionSignal>().Current;
-        if (cache._entries.TryGetValue(Key(request), out var hit) && hit.Revision == revision)
-        {
-            await ConditionalGet.WriteAsync(context, hit.Body, hit.ContentType, hit.LastModified, hit.ETag);
-            return;
-        }
-        context.Items[RevisionKey] = revision;
-        await next(context);
-    });
+        var request = context.HttpContext.Request;
+        var key = request.Path.Value + request.QueryString.Value;
+        var current = revision.Current;
+        if (_entries.TryGetValue(key, out var hit) && hit.Revision == current) return hit.Page;
 
-    /// <summary>Keeps a rendered 200 page for the revision noted when its request came in.</summary>
-    public static void Store(HttpContext context, byte[] body, string etag, string contentType, DateTimeOffset? lastModified)
-    {
-        if (context.Items[RevisionKey] is not long revision) return;
-        var cache = context.RequestServices.GetRequiredService<PageCache>();
-        // A crawler walking every page number must not grow the cache without bound.
-        if (cache._entries.Count >= MaxEntries) cache._entries.Clear();
-        cache._entries[Key(context.Request)] = new Entry(revision, body, etag, contentType, lastModified);
+        var result = await next(context);
+        if (Unwrap(result) is PageResult page)
+        {
+            // A crawler walking every page number must not grow the cache without bound.
+            if (_entries.Count >= MaxEntries) _entries.Clear();
+            _entries[key] = new Entry(current, page);
+        }
+        return result;
     }
 
-    private static bool IsReaderPath(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/healthz");
-
-    private static string Key(HttpRequest request) => request.Path.Value + request.QueryString.Value;
+    private static object? Unwrap(object? result) => result is INestedHttpResult nested ? nested.Result : result;
 }

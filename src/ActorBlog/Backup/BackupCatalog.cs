@@ -39,8 +39,20 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
 
         if (verify || !confirmedByStore)
         {
-            var (bytes, sha256) = await HashObjectAsync(manifest.DataKey, ct).ConfigureAwait(false);
-            if (bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
+            string? mismatch;
+            try
+            {
+                var (bytes, sha256) = await HashObjectAsync(manifest.DataKey, ct).ConfigureAwait(false);
+                mismatch = bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
+                    ? $"read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent."
+                    : null;
+            }
+            catch (BackupCorruptException e)
+            {
+                // The store's own checksum caught it before ours could: the same failed verification.
+                mismatch = $"read back from {target.Describe()} damaged: {e.Message}";
+            }
+            if (mismatch is not null)
             {
                 // Never leave an unverified object behind; with no manifest nothing lists it, so a failed delete is only noted.
                 var cleanup = "";
@@ -52,9 +64,7 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
                 {
                     cleanup = $" Removing the data object failed too: {e.Message}";
                 }
-                throw new BackupVerificationException(
-                    $"Backup {manifest.Id} read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, " +
-                    $"but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent.{cleanup}");
+                throw new BackupVerificationException($"Backup {manifest.Id} {mismatch}{cleanup}");
             }
         }
 

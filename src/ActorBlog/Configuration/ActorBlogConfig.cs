@@ -38,7 +38,9 @@ public static class ActorBlogConfig
         {
             if (!File.Exists(operatorFile))
                 throw new SettingsException("--config", $"no such file: {operatorFile}");
-            config = Parse(File.ReadAllText(operatorFile), operatorFile).WithFallback(config);
+            var operatorConfig = Parse(File.ReadAllText(operatorFile), operatorFile);
+            new KnownKeys(config).Check(operatorConfig, operatorFile);
+            config = operatorConfig.WithFallback(config);
         }
 
         foreach (var (variable, key) in EnvironmentOverrides)
@@ -49,8 +51,14 @@ public static class ActorBlogConfig
         return config;
     }
 
+    /// <summary>The variable that overrode <paramref name="key"/>, if one did: a message about the key should name it.</summary>
+    public static string? OverriddenBy(string key, IDictionary environment) =>
+        EnvironmentOverrides.FirstOrDefault(o => o.Value == key && environment[o.Key] is string { Length: > 0 }).Key;
+
     private static Config Parse(string hocon, string source)
     {
+        // Akka's parser takes almost any text and drops what it cannot read; check the structure first.
+        if (HoconSyntax.FirstError(hocon) is { } error) throw new SettingsException(source, "not valid HOCON at " + error);
         try
         {
             return ConfigurationFactory.ParseString(hocon);

@@ -15,6 +15,9 @@ public sealed record RetentionSettings(int KeepLast, int KeepDaily, int KeepWeek
 /// <summary>Everything the backup pipeline needs, read and checked once at start-up.</summary>
 public sealed record BackupSettings
 {
+    /// <summary>The shortest interval (backups, drills) a setting may ask for; actorblog.conf says so too.</summary>
+    public static readonly TimeSpan IntervalFloor = TimeSpan.FromSeconds(1);
+
     public required bool Enabled { get; init; }
     public required TimeSpan Interval { get; init; }
     public required BackupTargetKind Target { get; init; }
@@ -68,7 +71,7 @@ public sealed record BackupSettings
         return new BackupSettings
         {
             Enabled = HoconReader.Bool(config, $"{p}.enabled"),
-            Interval = HoconReader.Duration(config, $"{p}.interval"),
+            Interval = HoconReader.Duration(config, $"{p}.interval", IntervalFloor),
             Target = target,
             RestoreIfMissing = HoconReader.Bool(config, $"{p}.restore-if-missing"),
             Compression = compression,
@@ -84,7 +87,7 @@ public sealed record BackupSettings
                 HoconReader.Int(config, $"{p}.retention.keep-weekly", 0, 100_000),
                 HoconReader.Int(config, $"{p}.retention.keep-monthly", 0, 100_000)),
             Supervision = SupervisionSettings.Create(config),
-            DrillInterval = HoconReader.DurationOrOff(config, $"{p}.drill.interval"),
+            DrillInterval = HoconReader.DurationOrOff(config, $"{p}.drill.interval", IntervalFloor),
             HeartbeatUrl = ReadHeartbeatUrl(config, $"{p}.heartbeat-url"),
         };
     }

@@ -54,20 +54,21 @@ internal static class HoconReader
         return value;
     }
 
-    /// <summary>A positive HOCON duration such as <c>30s</c> or <c>1h</c>.</summary>
-    public static TimeSpan Duration(Config c, string key)
+    /// <summary>A positive duration with its unit, such as <c>30s</c> or <c>1h</c>, no shorter than <paramref name="floor"/>.</summary>
+    public static TimeSpan Duration(Config c, string key, TimeSpan? floor = null)
     {
         var raw = String(c, key);
-        var value = Read(c, key, () => c.GetTimeSpan(key, null, allowInfinite: false));
-        if (value <= TimeSpan.Zero) throw new SettingsException(key, $"'{raw}' must be a positive duration");
+        var value = Durations.Parse(raw, out var problem) ?? throw new SettingsException(key, problem);
+        if (value <= TimeSpan.Zero) throw new SettingsException(key, $"'{raw.Trim()}' must be a positive duration");
+        if (value < floor) throw new SettingsException(key, $"'{raw.Trim()}' is shorter than the floor of {Durations.Format(floor.Value)}");
         return value;
     }
 
     /// <summary>A duration, or <c>off</c> for none.</summary>
-    public static TimeSpan? DurationOrOff(Config c, string key)
+    public static TimeSpan? DurationOrOff(Config c, string key, TimeSpan? floor = null)
     {
         var raw = String(c, key).Trim().ToLowerInvariant();
-        return raw is "off" or "false" or "no" ? null : Duration(c, key);
+        return raw is "off" or "false" or "no" ? null : Duration(c, key, floor);
     }
 
     /// <summary>Resolves a path against <paramref name="baseDir"/> unless it is absolute.</summary>

@@ -5,4 +5,7 @@ public sealed class SettingsException(string key, string problem)
     : Exception($"invalid setting {key}: {problem}")
 {
     public string Key { get; } = key;
+
+    /// <summary>What is wrong, without the key.</summary>
+    public string Problem { get; } = problem;
 }

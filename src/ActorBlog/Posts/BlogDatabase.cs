@@ -45,11 +45,15 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
         return connection;
     }
 
-    /// <summary>Creates the file if needed and brings its schema up to date. Run once, before serving.</summary>
+    /// <summary>
+    /// Creates the file if needed and brings its schema up to date, and the search index with it
+    /// (a new index, or a database restored from before one, is filled here). Run once, before serving.
+    /// </summary>
     public void Migrate()
     {
         using var connection = OpenWriter();
         Schema.Migrate(connection);
+        Search.SearchIndex.RebuildIfIncomplete(connection);
     }
 
     /// <summary>Folds the WAL into the main file, so the file alone is the whole database.</summary>

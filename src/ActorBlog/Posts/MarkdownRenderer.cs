@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ActorBlog.Media;
 using AngleSharp.Html.Dom;
+using ActorBlog.Posts.Rendering;
 using Ganss.Xss;
 using Markdig;
 
@@ -16,22 +17,29 @@ public sealed class RenderedMarkdown
     {
         Markdown = markdown;
         Html = html;
+        Text = PlainText.FromHtml(html);
     }
 
     public string Markdown { get; }
 
     public string Html { get; }
+
+    /// <summary>The words of <see cref="Html"/>, for the search index: extracted here, off the single writer.</summary>
+    public string Text { get; }
 }
 
 /// <summary>
 /// Markdown to HTML that cannot carry script. Markdig renders (raw HTML allowed, as authors
-/// expect); HtmlSanitizer then removes script, event handlers and non-http(s) links.
-/// Runs once at write time, so readers are served stored HTML.
+/// expect), code blocks highlighted and table alignment as classes; HtmlSanitizer then removes
+/// script, event handlers, non-http(s) links and style attributes (the readers' CSP refuses
+/// inline style anyway). Runs once at write time, so readers are served stored HTML.
 /// </summary>
 public sealed partial class MarkdownRenderer
 {
     private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .UseAdvancedExtensions()
+        .UseAlignmentClasses()
+        .Use<HighlightedCodeBlocks>()
         .Build();
 
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
@@ -54,6 +62,8 @@ public sealed partial class MarkdownRenderer
         // Markdig's advanced extensions put ids and classes on headings, tables and code.
         sanitizer.AllowedAttributes.Add("class");
         sanitizer.AllowedAttributes.Add("id");
+        // Under the readers' Content-Security-Policy an inline style only raises a console error.
+        sanitizer.AllowedAttributes.Remove("style");
         sanitizer.PostProcessNode += (_, e) => { if (e.Node is IHtmlImageElement image) OfferPageSizes(image); };
         return sanitizer;
     }

@@ -20,4 +20,8 @@ public sealed record Post(
 }
 
 /// <summary>What an author sends. Every field may be missing; <see cref="PostValidation"/> decides.</summary>
-public sealed record PostInput(string? Title, string? Slug, string? Markdown, IReadOnlyList<string>? Tags, string? Status);
+public sealed record PostInput(string? Title, string? Slug, string? Markdown, IReadOnlyList<string>? Tags, string? Status)
+{
+    /// <summary>When a published post was first published, for posts imported from elsewhere (ISO-8601 with a zone); default: now.</summary>
+    public string? PublishedAt { get; init; }
+}

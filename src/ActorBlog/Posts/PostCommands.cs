@@ -7,7 +7,11 @@ public abstract record PostCommand;
 public sealed record CreatePost(PostInput Input, RenderedMarkdown? Rendered = null) : PostCommand;
 
 /// <summary>Replaces a post. Fields the input leaves out (slug, tags, status) keep their stored values.</summary>
-public sealed record UpdatePost(long Id, int ExpectedVersion, PostInput Input, RenderedMarkdown? Rendered = null) : PostCommand;
+public sealed record UpdatePost(long Id, int ExpectedVersion, PostInput Input, RenderedMarkdown? Rendered = null) : PostCommand
+{
+    /// <summary>A partial update (PATCH): title and markdown may be left out too, and keep theirs.</summary>
+    public bool Partial { get; init; }
+}
 
 public sealed record DeletePost(long Id) : PostCommand;
 

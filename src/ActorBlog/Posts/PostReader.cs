@@ -47,6 +47,15 @@ public sealed class PostReader(BlogDatabase database)
         return new PostPage(posts.Take(pageSize).ToList(), page, posts.Count > pageSize);
     }
 
+    /// <summary>Published posts by id, for search results; ids that are not (or no longer) published are absent.</summary>
+    public IReadOnlyDictionary<long, Post> PublishedByIds(IEnumerable<long> ids)
+    {
+        // The ids are integers, so inlining them is safe.
+        var list = string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (list.Length == 0) return new Dictionary<long, Post>();
+        return Query($"SELECT {PostRows.Columns} FROM posts WHERE status = 'published' AND id IN ({list})").ToDictionary(p => p.Id);
+    }
+
     /// <summary>The author's view: drafts included. <paramref name="status"/> null means all.</summary>
     public IReadOnlyList<Post> ForAuthor(PostStatus? status) => status is null
         ? Query($"SELECT {PostRows.Columns} FROM posts ORDER BY updated_at DESC, id DESC")
@@ -62,6 +71,21 @@ public sealed class PostReader(BlogDatabase database)
         var result = new List<(string, DateTimeOffset)>();
         using var reader = command.ExecuteReader();
         while (reader.Read()) result.Add((reader.GetString(0), PostRows.ParseTime(reader.GetString(1))));
+        return result;
+    }
+
+    /// <summary>Every tag a published post carries, with how many do, by tag.</summary>
+    public IReadOnlyList<(string Tag, int Count)> PublishedTagCounts()
+    {
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT t.tag, COUNT(*) FROM post_tags t JOIN posts p ON p.id = t.post_id
+            WHERE p.status = 'published' GROUP BY t.tag ORDER BY t.tag
+            """;
+        var result = new List<(string, int)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) result.Add((reader.GetString(0), reader.GetInt32(1)));
         return result;
     }
 

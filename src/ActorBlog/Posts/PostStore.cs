@@ -66,7 +66,7 @@ public sealed class PostStore : ReceiveActor
             var errors = command switch
             {
                 CreatePost c => PostValidation.Validate(c.Input),
-                UpdatePost u => PostValidation.Validate(u.Input),
+                UpdatePost u => PostValidation.Validate(u.Input, partial: u.Partial),
                 _ => null,
             };
             if (errors is { Count: > 0 })

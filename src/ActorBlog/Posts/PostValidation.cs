@@ -21,15 +21,22 @@ public static partial class PostValidation
 
     public static bool IsValidTag(string tag) => TagPattern().IsMatch(tag);
 
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$", RegexOptions.IgnoreCase)]
+    private static partial Regex IsoTime();
+
     /// <summary>
-    /// Checks an input. For an update (<paramref name="isUpdate"/>) missing optional fields keep
-    /// their stored values, but title and markdown are still required, as in a create.
+    /// Checks an input. Missing optional fields keep their stored values on an update; title and
+    /// markdown are required too, except in a <paramref name="partial"/> update (PATCH).
     /// </summary>
-    public static IReadOnlyDictionary<string, string[]> Validate(PostInput input)
+    public static IReadOnlyDictionary<string, string[]> Validate(PostInput input, bool partial = false)
     {
         var errors = new Dictionary<string, string[]>();
 
-        if (input.Title is null || input.Title.Trim().Length == 0)
+        if (input.Title is null)
+        {
+            if (!partial) errors["title"] = ["title is required"];
+        }
+        else if (input.Title.Trim().Length == 0)
             errors["title"] = ["title is required"];
         else if (input.Title.Trim().Length > MaxTitleLength)
             errors["title"] = [$"title must be at most {MaxTitleLength} characters"];
@@ -40,7 +47,9 @@ public static partial class PostValidation
             errors["slug"] = [$"slug must match ^[a-z0-9]+(-[a-z0-9]+)*$ and be at most {MaxSlugLength} characters"];
 
         if (input.Markdown is null)
-            errors["markdown"] = ["markdown is required"];
+        {
+            if (!partial) errors["markdown"] = ["markdown is required"];
+        }
         else if (Encoding.UTF8.GetByteCount(input.Markdown) > MaxMarkdownBytes)
             errors["markdown"] = [$"markdown must be at most {MaxMarkdownBytes / 1024} KiB"];
         else if (input.Markdown.Contains('\0'))
@@ -61,6 +70,9 @@ public static partial class PostValidation
         if (input.Status is not null && ParseStatus(input.Status) is null)
             errors["status"] = ["status must be draft or published"];
 
+        if (input.PublishedAt is not null && ParsePublishedAt(input.PublishedAt) is null)
+            errors["publishedAt"] = ["publishedAt must be an ISO-8601 time with its zone, e.g. 2019-05-01T09:30:00Z, or a date, 2019-05-01"];
+
         return errors;
     }
 
@@ -70,6 +82,13 @@ public static partial class PostValidation
         "published" => PostStatus.Published,
         _ => null,
     };
+
+    /// <summary>An ISO-8601 time with Z or an offset, or a date (midnight UTC); null when it is neither.</summary>
+    public static DateTimeOffset? ParsePublishedAt(string? text) =>
+        text is not null && IsoTime().IsMatch(text) && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : null;
 
     public static string ToApiString(this PostStatus status) => status == PostStatus.Published ? "published" : "draft";
 

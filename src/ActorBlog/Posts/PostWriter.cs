@@ -1,4 +1,5 @@
 using ActorBlog.Media;
+using ActorBlog.Search;
 using Microsoft.Data.Sqlite;
 
 namespace ActorBlog.Posts;
@@ -78,8 +79,11 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             slug = FreeSlug(Slugs.FromTitle(input.Title!), tx);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? PostStatus.Draft;
-        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, Html(input.Markdown!, c.Rendered),
-            PostValidation.NormalizeTags(input.Tags), status, now, now, status == PostStatus.Published ? now : null, 1);
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? now : (DateTimeOffset?)null;
+        var rendered = Render(input.Markdown!, c.Rendered);
+        var post = new Post(0, slug, input.Title!.Trim(), input.Markdown!, rendered.Html,
+            PostValidation.NormalizeTags(input.Tags), status, now, now, publishedAt, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
         var id = PostRows.Scalar(connection, """
@@ -89,6 +93,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             """, tx, Params(post));
         post = post with { Id = id };
         WriteTags(post, tx);
+        SearchIndex.Write(connection, tx, post, rendered.Text);
         return new PostSaved(post, Created: true);
     }
 
@@ -106,13 +111,19 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             if (owner is not null && owner != current.Id) return new SlugTaken(slug);
         }
         var status = PostValidation.ParseStatus(input.Status) ?? current.Status;
-        var publishedAt = status == PostStatus.Published ? current.PublishedAt ?? now : (DateTimeOffset?)null;
+        if (DraftWithPublishedAt(input, status) is { } rejected) return rejected;
+        var publishedAt = status == PostStatus.Published
+            ? PostValidation.ParsePublishedAt(input.PublishedAt) ?? current.PublishedAt ?? now
+            : (DateTimeOffset?)null;
+        // A partial update (PATCH) may leave out title and markdown: they keep theirs.
+        var markdown = input.Markdown ?? current.Markdown;
+        var rendered = markdown == current.Markdown ? null : Render(markdown, u.Rendered);
         var post = current with
         {
             Slug = slug,
-            Title = input.Title!.Trim(),
-            Markdown = input.Markdown!,
-            Html = input.Markdown == current.Markdown ? current.Html : Html(input.Markdown!, u.Rendered),
+            Title = input.Title?.Trim() ?? current.Title,
+            Markdown = markdown,
+            Html = rendered?.Html ?? current.Html,
             Tags = input.Tags is null ? current.Tags : PostValidation.NormalizeTags(input.Tags),
             Status = status,
             UpdatedAt = now,
@@ -132,16 +143,26 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             """, [.. Params(post), ("$version", post.Version), ("$id", post.Id)]);
         Exec(tx, "DELETE FROM post_tags WHERE post_id = $id", ("$id", post.Id));
         WriteTags(post, tx);
+        // The index holds title, text and whether the post is published; a new slug or tags leave it as it is.
+        if (rendered is not null || post.Title != current.Title || post.Status != current.Status)
+            SearchIndex.Write(connection, tx, post, rendered?.Text ?? PlainText.FromHtml(post.Html));
         return new PostSaved(post, Created: false);
     }
 
-    private string Html(string markdown, RenderedMarkdown? rendered) =>
-        rendered is not null && rendered.Markdown == markdown ? rendered.Html : renderer.Render(markdown);
+    private RenderedMarkdown Render(string markdown, RenderedMarkdown? rendered) =>
+        rendered is not null && rendered.Markdown == markdown ? rendered : renderer.Prepare(markdown);
+
+    /// <summary>Only a published post has a publication time; a draft given one is refused rather than silently dropped.</summary>
+    private static PostRejected? DraftWithPublishedAt(PostInput input, PostStatus status) =>
+        input.PublishedAt is not null && status != PostStatus.Published
+            ? new PostRejected(new Dictionary<string, string[]> { ["publishedAt"] = ["publishedAt is for a published post; send status \"published\" with it"] })
+            : null;
 
     private WriteResult Delete(DeletePost d, SqliteTransaction tx)
     {
         if (Load(d.Id, tx) is null) return new PostNotFound(d.Id);
         Exec(tx, "DELETE FROM posts WHERE id = $id", ("$id", d.Id));
+        SearchIndex.Remove(connection, tx, d.Id);
         return new PostDeleted(d.Id);
     }
 

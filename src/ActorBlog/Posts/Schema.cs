@@ -43,7 +43,7 @@ public static class Schema
         );
         INSERT INTO meta (key, value) VALUES ('revision', 0);
         """,
-        // Images live inside blog.db, so one backup, one change stream and one restore carry the whole blog.
+        // 2: media. Images live inside blog.db, so one backup, one change stream and one restore carry the whole blog.
         // Metadata first, data last: SqliteBlob streams the BLOB, and listing never reads it.
         """
         CREATE TABLE media (
@@ -68,6 +68,12 @@ public static class Schema
             data         BLOB    NOT NULL,
             PRIMARY KEY (media_id, width)
         );
+        """,
+        // 3: search. One row per published post (rowid = posts.id), written by PostWriter in the
+        // same transaction as the post, so it is in every backup and never ahead of or behind it.
+        // Filled for existing posts by SearchIndex.RebuildIfIncomplete, which needs C# to turn HTML into text.
+        """
+        CREATE VIRTUAL TABLE post_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
         """,
     ];
 

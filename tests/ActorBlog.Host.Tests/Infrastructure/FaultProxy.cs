@@ -1,5 +1,11 @@
+// Spelled out (not the Web SDK's implicit usings): ActorBlog.Tests links this file too.
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ActorBlog.Host.Tests.Infrastructure;
 

@@ -104,6 +104,21 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM and returns at once; <see cref="ExitAsync"/> waits for the end.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited) _ = Kill(_process.Id, 15);
+    }
+
+    /// <summary>Waits (a minute at most) for the program to end; returns its exit code.</summary>
+    public async Task<int> ExitAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     /// <summary>Ends the program with no chance to clean up, as a power cut would.</summary>
     public async Task KillAsync()
     {

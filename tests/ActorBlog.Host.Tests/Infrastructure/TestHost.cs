@@ -11,7 +11,7 @@ namespace ActorBlog.Host.Tests.Infrastructure;
 /// <summary>The real host, in this process, on a random loopback port, over a temp data directory.</summary>
 public sealed class TestHost : IAsyncDisposable
 {
-    public const string Token = "test-token-0123456789abcdef";
+    public const string Token = "test-token-0123456789abcdef-0123456789";
 
     private readonly WebApplication _app;
 

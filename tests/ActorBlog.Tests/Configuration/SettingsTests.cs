@@ -40,6 +40,10 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal("Mine", blog.Title);
         Assert.Null(backup.DrillInterval);
         Assert.Equal(10, blog.PageSize);
+        Assert.Equal("en", blog.Language);
+        Assert.Equal("", blog.Author);
+        Assert.Equal("Mine", blog.AuthorOrTitle);
+        Assert.NotEmpty(blog.Description);
     }
 
     [Fact]
@@ -62,6 +66,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("actorblog.backup.interval = often", "actorblog.backup.interval")]
     [InlineData("actorblog.backup.target = s3", "actorblog.backup.s3.bucket")]
     [InlineData("actorblog.blog.page-size = 0", "actorblog.blog.page-size")]
+    [InlineData("actorblog.blog.language = \"en_US!\"", "actorblog.blog.language")]
     [InlineData("actorblog.blog.page-size = many", "actorblog.blog.page-size")]
     [InlineData("actorblog.blog.base-url = \"not a url\"", "actorblog.blog.base-url")]
     [InlineData("actorblog.backup.enabled = maybe", "actorblog.backup.enabled")]
@@ -104,6 +109,119 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(key, e.Key);
         Assert.StartsWith($"invalid setting {key}:", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("actorblog.backup.interval = 90", "actorblog.backup.interval", "'90' has no unit; write a number and a unit: ms, s, m, h or d (e.g. 500ms, 30s, 15m, 1h, 1d)")]
+    [InlineData("actorblog.backup.interval = 999ms", "actorblog.backup.interval", "'999ms' is shorter than the floor of 1s")]
+    [InlineData("actorblog.backup.drill.interval = 10ms", "actorblog.backup.drill.interval", "'10ms' is shorter than the floor of 1s")]
+    [InlineData("actorblog.store.write-timeout = 10", "actorblog.store.write-timeout", "'10' has no unit; write a number and a unit: ms, s, m, h or d (e.g. 500ms, 30s, 15m, 1h, 1d)")]
+    [InlineData("actorblog.backup.s3.region = x\nactorblog.backup.s3.timeout = \"2 minutez\"", "actorblog.backup.s3.timeout", "'2 minutez' is not a duration; write a number and a unit: ms, s, m, h or d (e.g. 500ms, 30s, 15m, 1h, 1d)")]
+    [InlineData("actorblog.http.urls = \"http://127.0.0.1\"", "actorblog.http.urls", "'http://127.0.0.1' names no port, e.g. http://127.0.0.1:5080")]
+    [InlineData("actorblog.http.urls = \"http://127.0.0.1:65536\"", "actorblog.http.urls", "'http://127.0.0.1:65536' has the port '65536'; a port is a number 0..65535, e.g. http://127.0.0.1:5080")]
+    [InlineData("actorblog.http.urls = \"ftp://127.0.0.1:21\"", "actorblog.http.urls", "'ftp://127.0.0.1:21' has the scheme 'ftp'; only http and https are served")]
+    [InlineData("actorblog.http.urls = \"http://*:5080\"", "actorblog.http.urls", "'http://*:5080' has the host '*', which is not an IP address; Kestrel would listen on every interface for it. Write an address (127.0.0.1, [::1], or 0.0.0.0 for every interface) or localhost")]
+    [InlineData("actorblog.http.urls = \"http://127.1:5080\"", "actorblog.http.urls", "'http://127.1:5080' has the host '127.1', which is not an IP address; Kestrel would listen on every interface for it. Write an address (127.0.0.1, [::1], or 0.0.0.0 for every interface) or localhost")]
+    [InlineData("actorblog.http.urls = \"http://127.0.0.1:5080/blog\"", "actorblog.http.urls", "'http://127.0.0.1:5080/blog' has a path; write only scheme://ADDRESS:PORT, e.g. http://127.0.0.1:5080")]
+    [InlineData("actorblog.http.urls = \"http://127.0.0.1:5080;\"", "actorblog.http.urls", "'http://127.0.0.1:5080;' has an empty address between ';'")]
+    [InlineData("actorblog.http.forwarded-headers = \"10.0.0.0/33\"", "actorblog.http.forwarded-headers", "'10.0.0.0/33' is not an IP address or network; write off, or a list such as [\"127.0.0.1\", \"10.0.0.0/8\"]")]
+    [InlineData("actorblog.blog.titel = x", "actorblog.blog.titel", "unknown key in OPERATOR; did you mean actorblog.blog.title?")]
+    [InlineData("actorblog.backup.retention.keep-dayly = 3", "actorblog.backup.retention.keep-dayly", "unknown key in OPERATOR; did you mean actorblog.backup.retention.keep-daily?")]
+    [InlineData("actorblog.backup.s3 = on", "actorblog.backup.s3", "is a group of settings (actorblog.backup.s3.*), not a value (in OPERATOR)")]
+    [InlineData("actorblg.blog.title = x", "actorblg", "unknown key in OPERATOR; did you mean actorblog?")]
+    public void A_bad_setting_says_exactly_what_is_wrong(string hocon, string key, string problem)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(hocon));
+        Assert.Equal(key, e.Key);
+        Assert.Equal(problem.Replace("OPERATOR", _dir.File("operator.conf")), e.Problem);
+    }
+
+    [Theory]
+    [InlineData("this is not hocon at all }}}", "line 1, column 26: expected '=', ':' or '{' after the key 'this is not hocon at all', found '}'")]
+    [InlineData("actorblog {\n  blog {\n    title = x\n  }\n", "line 1, column 11: this '{' is never closed")]
+    [InlineData("actorblog.blog.title = x\n}", "line 2, column 1: unexpected '}': there is no '{' to close")]
+    [InlineData("actorblog.blog.title = \"x", "line 1, column 24: this string is never closed (a '\"' is missing before the end of the line)")]
+    [InlineData("actorblog.blog.title = \"\"\"x", "line 1, column 24: this \"\"\" string is never closed")]
+    [InlineData("actorblog.http.urls = http://127.0.0.1:5080", "line 1, column 27: unexpected ':' in the value of 'actorblog.http.urls' (quote a value that contains it, e.g. \"http://127.0.0.1:5080\")")]
+    [InlineData("actorblog.blog.title =", "line 1, column 23: the key 'actorblog.blog.title' has no value")]
+    [InlineData("actorblog.http.forwarded-headers = [\"127.0.0.1\"", "line 1, column 36: this '[' is never closed")]
+    [InlineData("actorblog.blog.title = ${oops", "line 1, column 24: this '${' is never closed")]
+    [InlineData("actorblog.blog.title x", "line 1, column 23: expected '=', ':' or '{' after the key 'actorblog.blog.title x', found the end of the file")]
+    [InlineData("actorblog.blog { title = a b = c }", "line 1, column 30: unexpected '=' in the value of 'title' (quote a value that contains it, e.g. \"http://127.0.0.1:5080\")")]
+    public void Text_that_is_not_hocon_names_the_file_line_and_reason(string hocon, string reason)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(hocon));
+        Assert.Equal(_dir.File("operator.conf"), e.Key);
+        Assert.Equal("not valid HOCON at " + reason, e.Problem);
+    }
+
+    [Fact]
+    public void Hocon_that_akka_reads_passes_the_syntax_check()
+    {
+        const string hocon = """"
+            # a comment
+            // another
+            include "elsewhere.conf"
+            actorblog {
+              "blog" { title = "Quoted \"title\"", page-size: 5 }
+              blog.base-url = "http://127.0.0.1:5080" // trailing comment
+              http.forwarded-headers = [
+                "127.0.0.1",
+                "10.0.0.0/8",
+              ]
+              backup { interval = 30 seconds, drill.interval = off }
+              backup.s3.prefix = ${?HOME}
+              blog.title = """Multi
+            line"""
+            }
+            akka.loglevel = DEBUG
+            akka.extensions += "x"
+            """";
+        Assert.Null(HoconSyntax.FirstError(hocon));
+        Assert.Null(HoconSyntax.FirstError(File.ReadAllText(ActorBlogConfig.DefaultsPath)));
+    }
+
+    [Fact]
+    public void Every_key_the_shipped_file_documents_is_known()
+    {
+        // The shipped file itself as the operator's: every key in it is accepted.
+        var (blog, _) = Load(File.ReadAllText(ActorBlogConfig.DefaultsPath));
+        Assert.Equal("http://127.0.0.1:5080", blog.Urls);
+    }
+
+    [Theory]
+    [InlineData("container.conf")]
+    [InlineData("actorblog.conf.example")]
+    public void The_operator_files_deploy_ships_are_accepted(string name)
+    {
+        var repo = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repo, "ActorBlog.sln"))) repo = Path.GetDirectoryName(repo)!;
+        var (blog, _) = Load(File.ReadAllText(Path.Combine(repo, "deploy", name)));
+        Assert.False(string.IsNullOrEmpty(blog.Urls));
+    }
+
+    [Fact]
+    public void A_key_documented_as_an_empty_object_takes_any_keys_beneath_it()
+    {
+        var defaults = _dir.File("defaults.conf");
+        File.WriteAllText(defaults, File.ReadAllText(ActorBlogConfig.DefaultsPath) + "\nactorblog.blog.links {}\n");
+        File.WriteAllText(_dir.File("operator.conf"), "actorblog.blog.links { mastodon = \"https://example.social/@me\", \"git hub\" = x }");
+
+        var config = ActorBlogConfig.Load(_dir.File("operator.conf"), new Hashtable(), defaults);
+
+        Assert.Equal("https://example.social/@me", config.GetString("actorblog.blog.links.mastodon"));
+    }
+
+    [Fact]
+    public void Listen_addresses_and_trusted_proxies_that_are_right_are_kept()
+    {
+        var (blog, _) = Load("""
+            actorblog.http.urls = "HTTP://127.0.0.1:05080/;https://[::1]:5443;http://localhost:0;http://0.0.0.0:8080"
+            actorblog.http.forwarded-headers = ["127.0.0.1", "10.0.0.0/8", "::1"]
+            """);
+        Assert.Equal("http://127.0.0.1:5080;https://[::1]:5443;http://localhost:0;http://0.0.0.0:8080", blog.Urls);
+        Assert.Equal(["127.0.0.1/32", "10.0.0.0/8", "::1/128"], blog.TrustedProxies.Select(n => n.ToString()));
+        Assert.Empty(Load().Blog.TrustedProxies);
     }
 
     [Fact]

@@ -29,6 +29,17 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     public string Bucket => "actorblog-test";
     public string Endpoint { get; private set; } = "";
 
+    /// <summary>
+    /// The file in which s3rver keeps the bytes of the object at <paramref name="key"/>: the key's
+    /// folders under the bucket's, then "{name}._S3rver_object" (its MD5, the ETag, is kept apart
+    /// in "._S3rver_object.md5", so changing this file is damage the store does not notice itself).
+    /// </summary>
+    public string StoredObjectPath(string key)
+    {
+        var parts = key.Split('/');
+        return Path.Combine([_dataDir, Bucket, .. parts[..^1], parts[^1] + "._S3rver_object"]);
+    }
+
     private static string CacheDir => Path.Combine(
         Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
         "actorblog-tests", "s3rver");

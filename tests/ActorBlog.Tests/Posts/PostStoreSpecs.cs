@@ -27,7 +27,8 @@ public sealed class PostStoreSpecs : TestKit, IDisposable
     private Post Create(string title, string? slug = null)
     {
         _store.Tell(new CreatePost(Input(title, slug)));
-        return ExpectMsg<PostSaved>().Post;
+        // Generous: the first write in a process warms Markdig and HtmlSanitizer up, seconds on a busy machine.
+        return ExpectMsg<PostSaved>(TimeSpan.FromSeconds(30)).Post;
     }
 
     [Fact]

@@ -98,7 +98,8 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         }
         catch (BackupCorruptException e)
         {
-            throw new BackupCorruptException($"backup {backup.Id} is damaged: {e.Message}", e);
+            // Whichever check caught it (the store's own, our SHA-256, the GCM tag, zstd), one shape of line.
+            throw new BackupCorruptException($"backup {backup.Id} is damaged: {e.Message.TrimEnd('.')}", e);
         }
         catch (BackupKeyException e)
         {
@@ -126,14 +127,20 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         return new RestoredBackup(backup, tempPath, decoded.SizeBytes, decoded.StoredBytes, decoded.Sha256, inspected.Revision, inspected.PostCount);
     }
 
-    /// <summary>Everything a restore checks, into a private file under <paramref name="tempDir"/> that is removed afterwards. Installs nothing.</summary>
-    public async Task<RestoredBackup> VerifyAsync(BackupManifest backup, string tempDir, CancellationToken ct)
+    /// <summary>
+    /// Everything a restore checks, into a private file under <paramref name="tempDir"/> that is removed
+    /// afterwards. Installs nothing. Fails exactly as a strict restore of the same selection would: a
+    /// damaged newest backup with one line naming it and the newest good one.
+    /// </summary>
+    public async Task<RestoredBackup> VerifyAsync(BackupSelection selection, string tempDir, CancellationToken ct)
     {
+        var candidates = await CandidatesAsync(selection, ct).ConfigureAwait(false);
         TempFiles.EnsurePrivateDirectory(tempDir);
-        var temp = TempFiles.PathFor(tempDir, $"{backup.Id}.verify-{Guid.NewGuid():N}");
+        var temp = TempFiles.PathFor(tempDir, $"verify-{Guid.NewGuid():N}");
         try
         {
-            return await RestoreToFileAsync(backup, temp, ct).ConfigureAwait(false);
+            var (verified, _) = await RestoreFirstGoodAsync(selection, candidates, temp, RestoreMode.Strict, ct).ConfigureAwait(false);
+            return verified;
         }
         finally
         {
@@ -194,15 +201,14 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
                 if (rejected.Count == 0 || mode == RestoreMode.NewestGood)
                     return (restored, rejected);
 
-                var first = rejected[0];
+                // The reason already names the damaged backup; the operator's next step is the good one.
                 throw new RestoreException(
-                    $"{first.Backup.Id} ({selection}) is corrupt: {first.Reason}; the newest good backup is {candidate.Id}: " +
-                    $"restore it with --id {candidate.Id}");
+                    $"{rejected[0].Reason.TrimEnd('.')}; the newest good backup is {candidate.Id}: restore it with --id {candidate.Id}");
             }
             catch (BackupCorruptException e)
             {
                 rejected.Add(new RejectedBackup(candidate, e.Message));
-                progress?.Invoke($"Backup {candidate.Id} is corrupt, passed over: {e.Message}");
+                progress?.Invoke($"Passed over: {e.Message}");
                 if (selection.Id is not null)
                     throw new RestoreException(e.Message, e);
             }

@@ -1,4 +1,3 @@
-
 namespace ActorBlog.Backup.Targets;
 
 /// <summary>
@@ -61,6 +60,7 @@ public sealed class FileBackupTarget : IBackupTarget
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            ThrowIfBlocked(Path.GetDirectoryName(path)!);
             throw new BackupNotFoundException(key, e);
         }
     }
@@ -71,7 +71,10 @@ public sealed class FileBackupTarget : IBackupTarget
         var folder = prefix.LastIndexOf('/') is var slash and >= 0 ? prefix[..slash] : "";
         var start = folder.Length == 0 ? _root : Path.Combine(_root, folder);
         if ((folder.Length > 0 && !IsSafeKey(folder)) || !Directory.Exists(start))
+        {
+            ThrowIfBlocked(start);
             return Task.FromResult<IReadOnlyList<string>>([]);
+        }
 
         var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
@@ -90,9 +93,25 @@ public sealed class FileBackupTarget : IBackupTarget
         }
         catch (DirectoryNotFoundException)
         {
-            // already gone
+            ThrowIfBlocked(Path.GetDirectoryName(path)!);
+            // otherwise already gone
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A folder that does not exist yet is an empty target; one that cannot exist because a file
+    /// stands in its way (or in the way of a folder under it) is a broken target, and saying
+    /// "no backups" or "no such object" then would start a new blog or pass over a good backup.
+    /// </summary>
+    private void ThrowIfBlocked(string directory)
+    {
+        for (var dir = directory; !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (Directory.Exists(dir)) return;
+            if (File.Exists(dir))
+                throw new IOException($"The backup folder {_root} cannot be used: {dir} is a file, not a folder.");
+        }
     }
 
     private string PathFor(string key)

@@ -4,6 +4,23 @@ namespace ActorBlog.Backup.Targets;
 /// Where backups are kept: a flat namespace of immutable objects addressed by '/'-separated
 /// keys. Implementations know nothing of manifests or retention; that logic lives once, in
 /// <see cref="BackupCatalog"/>, over this interface.
+/// <para>
+/// Every target reports a failure the same way, so restore, verify, restore at boot and drills
+/// decide alike whichever target holds the backups (tests/ActorBlog.Tests/Backup/Targets/BackupTargetContract.cs
+/// checks each one):
+/// </para>
+/// <list type="bullet">
+/// <item>No object under the key: <see cref="BackupNotFoundException"/>.</item>
+/// <item>The bytes read are not the bytes that were stored, found by a check the store makes
+/// itself (S3's MD5 of a single-part object): <see cref="Format.BackupCorruptException"/>, from the
+/// open or from a read of the stream, with a message naming the object. A target without such a
+/// check (a folder) returns what it holds, and the callers' own SHA-256 (<see cref="Format.BackupDecoder"/>,
+/// the catalog's read-back) throws the same exception.</item>
+/// <item>The store itself failing (unreachable, an error answer, a cut connection, a folder
+/// that a file stands in the way of): any other exception, never one of those two, so a sick
+/// store is never taken for a missing or a damaged backup. Nothing an SDK throws for damage
+/// leaves a target.</item>
+/// </list>
 /// </summary>
 public interface IBackupTarget
 {
@@ -24,14 +41,16 @@ public interface IBackupTarget
 
     /// <summary>
     /// Opens the object for reading from its first byte. The caller disposes the stream.
-    /// Throws <see cref="BackupNotFoundException"/> when no object exists under the key.
+    /// Throws <see cref="BackupNotFoundException"/> when no object exists under the key; the
+    /// stream's reads throw <see cref="Format.BackupCorruptException"/> when the store's own check
+    /// finds the bytes damaged (see the type's summary).
     /// </summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 
     /// <summary>
     /// Every complete object whose key starts with <paramref name="prefix"/> (a plain string
     /// prefix, not a folder), at any depth, in ordinal key order. Empty when there are none,
-    /// also when the target has never been written to.
+    /// also when the target has never been written to; a store that cannot be read throws.
     /// </summary>
     Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken ct);
 

@@ -61,9 +61,17 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
     public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var length = new FileInfo(sourcePath).Length;
-        var (etag, expected) = length <= MultipartThreshold
-            ? await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false)
-            : await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
+        string? etag, expected;
+        try
+        {
+            (etag, expected) = length <= MultipartThreshold
+                ? await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false)
+                : await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsStoreFailure(e, ct))
+        {
+            throw Failed("PUT", e);
+        }
         // S3 and most clones report an unencrypted object's ETag as the MD5 of its bytes (of its
         // parts' MD5s, "-N", for a multipart object): a checksum the store computed itself.
         return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
@@ -166,11 +174,16 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         try
         {
             var response = await _client.GetObjectAsync(_options.Bucket, key, ct).ConfigureAwait(false);
-            return response.ResponseStream;
+            return new S3ObjectReadStream(response, $"s3://{_options.Bucket}/{key}");
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode == "NoSuchKey")
+        // A missing bucket is a misconfigured target, not a missing backup (which would count as damage).
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             throw new BackupNotFoundException(key, e);
+        }
+        catch (Exception e) when (IsStoreFailure(e, ct))
+        {
+            throw Failed("GET", e);
         }
     }
 
@@ -180,7 +193,15 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix, MaxKeys = ListPageSize };
         do
         {
-            var response = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            ListObjectsV2Response response;
+            try
+            {
+                response = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsStoreFailure(e, ct))
+            {
+                throw Failed("LIST", e);
+            }
             // SDK v4 leaves collections null when a page is empty.
             keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
             request.ContinuationToken = response.IsTruncated == true ? response.NextContinuationToken : null;
@@ -200,6 +221,33 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         {
             // already gone: S3 answers 204 anyway, some clones answer 404
         }
+        catch (Exception e) when (IsStoreFailure(e, ct))
+        {
+            throw Failed("DELETE", e);
+        }
+    }
+
+    // What the SDK and the network throw when the store is unreachable, answers an error, or
+    // exceeds the request timeout (a cancellation nobody asked for); not a cancellation of ours.
+    private static bool IsStoreFailure(Exception e, CancellationToken ct) =>
+        e is AmazonServiceException or AmazonClientException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested);
+
+    /// <summary>
+    /// A failing store as one line for the operator: which call, on which target, and the store's
+    /// answer; never an SDK type name. Not the key: an outage must read the same on every retry,
+    /// so that it is logged once (FailureLog), not once per backup id.
+    /// </summary>
+    private IOException Failed(string call, Exception e)
+    {
+        var answer = e switch
+        {
+            AmazonServiceException { StatusCode: var status, ErrorCode: { Length: > 0 } code } s => $"{(int)status} {code}: {s.Message}",
+            AmazonServiceException s => $"{(int)s.StatusCode}: {s.Message}",
+            OperationCanceledException => $"no answer within {_options.Timeout.TotalSeconds:0.#}s",
+            // The SDK's own wrapper often says only "an error occurred"; the network's message says what.
+            _ => e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message,
+        };
+        return new IOException($"{call} on {Describe()} failed: {answer.ReplaceLineEndings(" ").Trim()}", e);
     }
 
     public void Dispose() => _client.Dispose();

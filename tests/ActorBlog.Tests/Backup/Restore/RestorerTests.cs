@@ -236,7 +236,7 @@ public sealed class RestorerTests : IDisposable
 
         AddPosts(4);
         var backup = await BackUp(T0);
-        var verified = await restorer.VerifyAsync(backup, _dir.File("tmp"), CancellationToken.None);
+        var verified = await restorer.VerifyAsync(new BackupSelection(backup.Id), _dir.File("tmp"), CancellationToken.None);
         Assert.Equal(4, verified.PostCount);
         Assert.Equal(backup.Sha256, verified.Sha256);
         Assert.False(File.Exists(verified.Path));

@@ -3,6 +3,7 @@ using ActorBlog.Tests.Infrastructure;
 
 namespace ActorBlog.Tests.Backup.Targets;
 
+/// <summary>What only a folder does; what every target does is in <see cref="FileTargetContractTests"/>.</summary>
 public sealed class FileBackupTargetTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -45,27 +46,6 @@ public sealed class FileBackupTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task Put_replaces_an_existing_object()
-    {
-        await Put("k", [1, 2, 3]);
-        await Put("k", [4]);
-        Assert.Equal([4], await Read("k"));
-    }
-
-    [Fact]
-    public async Task List_matches_a_string_prefix_at_any_depth_in_key_order()
-    {
-        foreach (var key in new[] { "b/2/x", "a/1/y", "a/1/x", "ab/z", "a/2/3/deep" })
-            await Put(key, [1]);
-
-        Assert.Equal(["a/1/x", "a/1/y", "a/2/3/deep", "ab/z", "b/2/x"], await _target.ListKeysAsync("", CancellationToken.None));
-        Assert.Equal(["a/1/x", "a/1/y", "a/2/3/deep"], await _target.ListKeysAsync("a/", CancellationToken.None));
-        Assert.Equal(["a/1/x", "a/1/y", "a/2/3/deep", "ab/z"], await _target.ListKeysAsync("a", CancellationToken.None));
-        Assert.Equal(["a/1/x"], await _target.ListKeysAsync("a/1/x", CancellationToken.None));
-        Assert.Empty(await _target.ListKeysAsync("c/", CancellationToken.None));
-    }
-
-    [Fact]
     public async Task A_leftover_temporary_file_is_never_listed()
     {
         await Put("2026/01/01/real", [1]);
@@ -77,25 +57,6 @@ public sealed class FileBackupTargetTests : IDisposable
     [Fact]
     public async Task A_target_never_written_to_lists_nothing() =>
         Assert.Empty(await new FileBackupTarget(_dir.File("nowhere")).ListKeysAsync("", CancellationToken.None));
-
-    [Fact]
-    public async Task Reading_a_missing_key_throws_not_found()
-    {
-        var ex = await Assert.ThrowsAsync<BackupNotFoundException>(() => _target.OpenReadAsync("no/such/key", CancellationToken.None));
-        Assert.Equal("no/such/key", ex.Key);
-    }
-
-    [Fact]
-    public async Task Delete_removes_and_is_idempotent()
-    {
-        await Put("x/y", [1]);
-
-        await _target.DeleteAsync("x/y", CancellationToken.None);
-        await _target.DeleteAsync("x/y", CancellationToken.None);
-        await _target.DeleteAsync("never/was/here", CancellationToken.None);
-
-        Assert.Empty(await _target.ListKeysAsync("", CancellationToken.None));
-    }
 
     [Theory]
     [InlineData("../escape")]

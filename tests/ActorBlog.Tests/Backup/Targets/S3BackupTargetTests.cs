@@ -8,6 +8,7 @@ using Amazon.S3;
 
 namespace ActorBlog.Tests.Backup.Targets;
 
+/// <summary>What only S3 does (multipart, metadata); what every target does is in <see cref="S3TargetContractTests"/>.</summary>
 [Collection(S3rverCollection.Name)]
 public sealed class S3BackupTargetTests : IDisposable
 {
@@ -74,37 +75,6 @@ public sealed class S3BackupTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task List_finds_keys_in_nested_folders_across_pages()
-    {
-        var file = RandomFile(10);
-        string[] inside = ["2026/01/31/a", "2026/02/01/b", "2026/02/01/c", "2027/12/31/d", "e"];
-        foreach (var key in inside)
-            await _target.PutAsync(Key(key), file, "x", CancellationToken.None);
-        await _target.PutAsync(_options.Prefix + "-other/2026/01/01/z", file, "x", CancellationToken.None);
-
-        var listed = await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None);
-
-        Assert.Equal(inside.Select(Key), listed);
-        Assert.Equal([Key("2026/02/01/b"), Key("2026/02/01/c")], await _target.ListKeysAsync(Key("2026/02/"), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Delete_removes_the_object_and_is_idempotent()
-    {
-        await _target.PutAsync(Key("k"), RandomFile(10), "x", CancellationToken.None);
-
-        await _target.DeleteAsync(Key("k"), CancellationToken.None);
-        await _target.DeleteAsync(Key("k"), CancellationToken.None);
-
-        Assert.Empty(await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None));
-        await Assert.ThrowsAsync<BackupNotFoundException>(() => _target.OpenReadAsync(Key("k"), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Reading_a_missing_key_throws_not_found() =>
-        await Assert.ThrowsAsync<BackupNotFoundException>(() => _target.OpenReadAsync(Key("missing"), CancellationToken.None));
-
-    [Fact]
     public async Task A_catalog_stores_verifies_lists_and_deletes_on_s3()
     {
         var db = _dir.File("blog.db");
@@ -126,6 +96,17 @@ public sealed class S3BackupTargetTests : IDisposable
         await catalog.DeleteAsync(manifest, CancellationToken.None);
         Assert.Empty(await catalog.ListAsync(CancellationToken.None));
         Assert.Empty(await _target.ListKeysAsync(_options.Prefix + "/", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_is_a_broken_target_not_a_missing_backup()
+    {
+        using var wrong = new S3BackupTarget(_options with { Bucket = "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], MaxErrorRetry = 0 });
+
+        var e = await Assert.ThrowsAsync<IOException>(() => wrong.OpenReadAsync(Key("k"), CancellationToken.None));
+
+        Assert.Contains("NoSuchBucket", e.Message);
+        Assert.Equal(e.Message, BackupErrors.Describe(e));
     }
 
     private AmazonS3Client RawClient() => new(

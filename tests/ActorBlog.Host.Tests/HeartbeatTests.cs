@@ -19,7 +19,7 @@ namespace ActorBlog.Host.Tests;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HeartbeatTests(S3rverFixture s3) : IDisposable
 {
-    private const string Token = "heartbeat-token-0123456789abcdef";
+    private const string Token = "heartbeat-token-0123456789abcdef-0123456789";
     private readonly string _dir = Directory.CreateTempSubdirectory("actorblog-heartbeat-").FullName;
 
     /// <summary>Counts the requests it gets and answers each with <see cref="Answer"/>.</summary>
@@ -127,7 +127,7 @@ public sealed class HeartbeatTests(S3rverFixture s3) : IDisposable
         Assert.Equal(4, receiver.Requests); // four verified backups, the failed ones between: four requests
         lock (receiver.Paths) Assert.All(receiver.Paths, p => Assert.Equal("GET /ping/3f1c-check-id", p));
         var lines = program.Output.Split('\n');
-        Assert.Single(lines, l => l.Contains("heartbeat", StringComparison.OrdinalIgnoreCase) && l.Contains("failed", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("Backup heartbeat after", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal));
         Assert.DoesNotContain("3f1c-check-id", program.Output); // the check's id is as good as a secret
     }
 

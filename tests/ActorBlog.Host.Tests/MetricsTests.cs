@@ -17,7 +17,7 @@ namespace ActorBlog.Host.Tests;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MetricsTests(S3rverFixture s3) : IDisposable
 {
-    private const string Token = "metrics-token-0123456789abcdef";
+    private const string Token = "metrics-token-0123456789abcdef-0123456789";
     private readonly string _dir = Directory.CreateTempSubdirectory("actorblog-metrics-").FullName;
 
     /// <summary>Counters and gauges are observed at each scrape, so they are there from the first one, at 0.</summary>

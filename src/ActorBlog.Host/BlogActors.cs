@@ -1,5 +1,6 @@
 using ActorBlog.Backup;
 using ActorBlog.Backup.Scheduling;
+using ActorBlog.Observability;
 using ActorBlog.Posts;
 using Akka.Actor;
 using Akka.Hosting;
@@ -18,10 +19,11 @@ public static class BlogActors
     /// In sync mode each reply waits at <paramref name="gate"/> until its change is stored.
     /// </summary>
     public static AkkaConfigurationBuilder WithPostStore(this AkkaConfigurationBuilder akka, Func<PostWriter> openWriter,
-        RevisionSignal revision, TimeSpan writeTimeout, ICommitGate? gate = null, Func<TimeSpan, Task>? afterDrain = null) =>
+        RevisionSignal revision, TimeSpan writeTimeout, ICommitGate? gate = null, Func<TimeSpan, Task>? afterDrain = null,
+        BlogMetrics? metrics = null) =>
         akka.WithActors((system, registry) =>
         {
-            var store = system.ActorOf(PostStore.Props(openWriter, revision, gate), "posts");
+            var store = system.ActorOf(PostStore.Props(openWriter, revision, gate, metrics), "posts");
             registry.Register<PostStore>(store);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-post-store",
                 async () =>
@@ -30,6 +32,15 @@ public static class BlogActors
                     if (afterDrain is not null) await afterDrain(writeTimeout);
                     return Akka.Done.Instance;
                 });
+        });
+
+    /// <summary>The backup scheduler's listeners on the event stream: the metrics, and the heartbeat when a URL is set.</summary>
+    public static AkkaConfigurationBuilder WithBackupListeners(this AkkaConfigurationBuilder akka, BlogMetrics metrics, Uri? heartbeat,
+        Func<HttpClient> heartbeatClient) =>
+        akka.WithActors((system, _) =>
+        {
+            BackupListeners.StartMetrics(system, metrics);
+            if (heartbeat is not null) BackupListeners.StartHeartbeat(system, heartbeat, heartbeatClient);
         });
 
     /// <summary>

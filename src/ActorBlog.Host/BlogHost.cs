@@ -3,11 +3,13 @@ using ActorBlog.Backup.Scheduling;
 using ActorBlog.Host.Desk;
 using ActorBlog.Host.Web;
 using ActorBlog.Media;
+using ActorBlog.Observability;
 using ActorBlog.Posts;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
+using System.Diagnostics.Metrics;
 using Serilog;
 
 namespace ActorBlog.Host;
@@ -15,6 +17,10 @@ namespace ActorBlog.Host;
 /// <summary>Composes the running blog: Kestrel, the actor system, the endpoints. Nothing else lives here.</summary>
 public static class BlogHost
 {
+    private const string HeartbeatClient = "heartbeat";
+    /// <summary>A dead-man's switch answers at once; a slow one must not hold a socket for long.</summary>
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
+
     public static WebApplication Build(BlogHostOptions options, Serilog.ILogger logger)
     {
         // Everything that can refuse to start does so before a file is created or a port opened.
@@ -63,23 +69,30 @@ public static class BlogHost
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
         builder.Services.AddSingleton<BearerTokenFilter>();
+        builder.Services.AddSingleton(services => new BlogMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddBlogMeters());
+        builder.Services.AddBlogHealthChecks();
+        builder.Services.AddHttpClient(HeartbeatClient, client => client.Timeout = HeartbeatTimeout);
         builder.Services.AddDesk(options.Blog, options.Desk);
         builder.Services.AddProblemDetails();
         ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
         var backups = new BackupWiring(options.Backup, options.Secrets, database.Path);
         foreach (var warning in backups.Warnings) logger.Warning("Backups at risk: {Warning}", warning);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, backups, renderer, revision, replication));
+        builder.Services.AddAkka("actorblog", (akka, services) => ConfigureActors(akka, options, database, backups, renderer, revision, replication, services));
 
         var app = builder.Build();
         ClientAddress.Use(app, options.Blog.TrustedProxies);
         app.UseExceptionHandler();
-        app.UseSerilogRequestLogging();
+        if (options.Log.Requests != Configuration.RequestLogging.Off)
+            app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
+                Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
+        app.MapMetrics();
         app.MapMediaApi();
         app.MapMediaFiles();
         app.MapAuthorApi();
@@ -103,10 +116,15 @@ public static class BlogHost
         return database;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupWiring backups, MarkdownRenderer renderer, RevisionSignal revision, ReplicationWiring replication) =>
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupWiring backups,
+        MarkdownRenderer renderer, RevisionSignal revision, ReplicationWiring replication, IServiceProvider services)
+    {
+        var metrics = services.GetRequiredService<BlogMetrics>();
+        replication.Monitor.Published += (state, oldestWaiting) => metrics.Replication.Update(state.ShippedRevision ?? 0, oldestWaiting);
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
             .AddHocon(options.Config, HoconAddMode.Prepend)
+            .AddHocon(Logging.AkkaHocon(options.Log), HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
@@ -115,6 +133,10 @@ public static class BlogHost
             // Replication's actor first: the store's writer opens with the tap that feeds it.
             .WithReplication(replication)
             .WithPostStore(() => replication.OpenWriter(database, renderer, TimeProvider.System), revision, options.Blog.WriteTimeout,
-                replication.Gate, replication.FlushAsync)
+                replication.Gate, replication.FlushAsync, metrics)
+            // Listeners before the scheduler: it publishes its recovered history as soon as it starts.
+            .WithBackupListeners(metrics, options.Backup.HeartbeatUrl,
+                () => services.GetRequiredService<IHttpClientFactory>().CreateClient(HeartbeatClient))
             .WithBackups(backups, replication.UseScheduler);
+    }
 }

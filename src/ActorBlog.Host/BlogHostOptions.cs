@@ -22,6 +22,7 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
                 Media = MediaSettings.Create(config),
                 Desk = DeskSettings.Create(config),
                 Replication = ReplicationSettings.Create(config, backup),
+                Log = LogSettings.Create(config),
             };
         }
         catch (SettingsException e) when (ActorBlogConfig.OverriddenBy(e.Key, environment) is { } variable)
@@ -33,4 +34,6 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
     public required MediaSettings Media { get; init; }
 
     public required DeskSettings Desk { get; init; }
+
+    public required LogSettings Log { get; init; }
 }

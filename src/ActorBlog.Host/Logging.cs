@@ -1,19 +1,86 @@
 using System.Globalization;
+using ActorBlog.Configuration;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 
 namespace ActorBlog.Host;
 
-/// <summary>The one logging path: ASP.NET Core, request logs and Akka all go through this Serilog logger.</summary>
+/// <summary>
+/// The one logging path: ASP.NET Core, request logs and Akka all go through this Serilog logger,
+/// shaped by <c>actorblog.log</c>. The console is written from a background thread (Serilog's async
+/// sink), so a slow terminal or log pipe never holds up a request; it is flushed at exit.
+/// </summary>
 public static class Logging
 {
-    public static Serilog.ILogger CreateLogger() => new LoggerConfiguration()
-        .MinimumLevel.Information()
-        .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-        .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-        .Enrich.FromLogContext()
-        .WriteTo.Console(
-            outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-            formatProvider: CultureInfo.InvariantCulture)
-        .CreateLogger();
+    /// <summary>The source of the request lines: <see cref="RequestLogging"/> alone decides which appear.</summary>
+    private const string RequestSource = "Serilog.AspNetCore.RequestLoggingMiddleware";
+
+    public static Serilog.ILogger CreateLogger(LogSettings settings)
+    {
+        var level = Level(settings.Level);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            // Framework chatter stays at warning even with level = debug; its start and stop lines stay at info.
+            .MinimumLevel.Override("Microsoft.AspNetCore", Max(level, LogEventLevel.Warning))
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Max(level, LogEventLevel.Information))
+            .MinimumLevel.Override("System.Net.Http.HttpClient", Max(level, LogEventLevel.Warning))
+            .MinimumLevel.Override(RequestSource, LogEventLevel.Information)
+            .Enrich.FromLogContext();
+        return configuration
+            .WriteTo.Async(sink =>
+            {
+                if (settings.Format == LogFormat.Json)
+                    sink.Console(new RenderedCompactJsonFormatter());
+                else
+                    sink.Console(
+                        outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                        formatProvider: CultureInfo.InvariantCulture);
+            })
+            .CreateLogger();
+    }
+
+    /// <summary>
+    /// Akka's own logging, told the same level (it filters before Serilog sees anything). Its
+    /// stdout logger, which prints in a format of its own before Serilog attaches or if Serilog is
+    /// slow to attach on a loaded machine, is silenced for JSON so stdout stays one object a line;
+    /// the longer start-up wait keeps it from taking over on a busy machine. Akka.Hosting already runs
+    /// the coordinated shutdown when the host stops (SIGTERM too); Akka's own process-exit hook only
+    /// ran it a second time, after Serilog had gone, printing its line on stdout in Akka's format.
+    /// </summary>
+    public static string AkkaHocon(LogSettings settings) => $"""
+        akka.loglevel = {settings.Level switch
+        {
+            LogThreshold.Debug => "DEBUG",
+            LogThreshold.Warning => "WARNING",
+            LogThreshold.Error => "ERROR",
+            _ => "INFO",
+        }}
+        akka.stdout-loglevel = {(settings.Format == LogFormat.Json ? "OFF" : "WARNING")}
+        akka.logger-startup-timeout = 30s
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        """;
+
+    /// <summary>The level of one request's line, or null for none: <c>errors</c> keeps 4xx, 5xx and requests that threw.</summary>
+    public static LogEventLevel? RequestLevel(RequestLogging requests, int status, bool threw) => (requests, status, threw) switch
+    {
+        (RequestLogging.Off, _, _) => null,
+        (_, >= 500, _) or (_, _, true) => LogEventLevel.Error,
+        (_, >= 400, _) => LogEventLevel.Warning,
+        (RequestLogging.All, _, _) => LogEventLevel.Information,
+        _ => null,
+    };
+
+    /// <summary>A level below every minimum: Serilog's middleware checks it before it builds the event.</summary>
+    public const LogEventLevel Dropped = LogEventLevel.Verbose;
+
+    private static LogEventLevel Level(LogThreshold level) => level switch
+    {
+        LogThreshold.Debug => LogEventLevel.Debug,
+        LogThreshold.Warning => LogEventLevel.Warning,
+        LogThreshold.Error => LogEventLevel.Error,
+        _ => LogEventLevel.Information,
+    };
+
+    private static LogEventLevel Max(LogEventLevel a, LogEventLevel b) => a > b ? a : b;
 }

@@ -24,7 +24,8 @@ public static class BackupCommand
         var prepared = await BackupJob.PrepareAsync(blog.DatabasePath, backup.TempDir, context.Catalog, id, createdAt,
             secrets.BackupKey, backup.CompressionLevel, ct);
         Progress.Step($"Uploading {Progress.Bytes(prepared.Manifest.StoredBytes)} to {context.Catalog.Target.Describe()} ...");
-        var manifest = await BackupJob.UploadAsync(context.Catalog, prepared, backup.VerifyAfterUpload, ct);
+        Progress.Expect(prepared.Manifest.DataKey, prepared.Manifest.StoredBytes); // the read-back that verifies it
+        var manifest = await Progress.ShowAsync(() => BackupJob.UploadAsync(context.Catalog, prepared, backup.VerifyAfterUpload, ct));
         var deleted = await BackupJob.ApplyRetentionAsync(context.Catalog, backup.Retention, ct);
 
         Console.WriteLine($"{manifest.Id} verified: revision {manifest.Revision}, {manifest.PostCount} posts, " +

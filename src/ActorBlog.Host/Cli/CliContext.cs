@@ -15,7 +15,7 @@ public sealed record CliContext(BlogHostOptions Options, BackupCatalog Catalog)
     {
         var config = ActorBlogConfig.Load(CommandLine.ConfigFile(parsed), Environment.GetEnvironmentVariables());
         var options = BlogHostOptions.Create(config, Directory.GetCurrentDirectory());
-        return new CliContext(options, BackupCatalogFactory.Create(options.Backup, options.Secrets));
+        return new CliContext(options, BackupCatalogFactory.Create(options.Backup, options.Secrets, wrap: target => new MeteredTarget(target)));
     }
 
     /// <summary>

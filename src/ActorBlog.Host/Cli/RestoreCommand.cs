@@ -45,7 +45,7 @@ public static class RestoreCommand
         var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
         var started = System.Diagnostics.Stopwatch.StartNew();
         // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe).
-        var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
+        var outcome = await Progress.ShowAsync(() => restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct));
         var r = outcome.Restored;
         Console.WriteLine($"restored {r.Backup.Id} + {r.Transactions} commit(s) from {r.ChangeObjects} change object(s) to {destination}: " +
                           $"revision {r.Revision}, committed at {Committed(r)}, {r.PostCount} posts, {r.SizeBytes} bytes, " +

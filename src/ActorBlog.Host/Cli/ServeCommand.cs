@@ -27,11 +27,12 @@ public static class ServeCommand
 
     private static async Task<int> RunAsync(ParseResult parsed, string? urls, CancellationToken ct)
     {
-        Log.Logger = Logging.CreateLogger();
         try
         {
+            // Settings first: they say how to log, and a bad one is a single stderr line, not a log event.
             var config = ActorBlogConfig.Load(CommandLine.ConfigFile(parsed), Environment.GetEnvironmentVariables());
             var options = BlogHostOptions.Create(config, Directory.GetCurrentDirectory(), urls);
+            Log.Logger = Logging.CreateLogger(options.Log);
             var app = BlogHost.Build(options, Log.Logger);
             await app.RunAsync();
             return CommandLine.Success;

@@ -20,7 +20,7 @@ public static class VerifyCommand
         var restorer = new Restorer(context.Catalog, context.Options.Secrets.BackupKey, Progress.Step);
         // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe):
         // a damaged newest backup fails naming it and the newest good one, as restore does.
-        var r = await restorer.VerifyAsync(new BackupSelection(id), context.Options.Backup.TempDir, ct);
+        var r = await Progress.ShowAsync(() => restorer.VerifyAsync(new BackupSelection(id), context.Options.Backup.TempDir, ct));
         var backup = r.Backup;
         Console.WriteLine($"backup    {backup.Id} (created {backup.CreatedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}, {(backup.Encrypted ? "encrypted" : "not encrypted")})");
         Console.WriteLine($"size      {backup.SizeBytes} bytes, {backup.StoredBytes} stored");

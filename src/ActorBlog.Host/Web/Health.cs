@@ -2,37 +2,80 @@ using ActorBlog.Backup.Replication;
 using ActorBlog.Backup.Scheduling;
 using ActorBlog.Posts;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorBlog.Host.Web;
 
 /// <summary>
-/// <c>GET /healthz</c>, without a token: 200 while the blog serves, with the database and backup
-/// state. <c>degraded</c> means backups fail, the last restore drill failed, or shipping changes fails; readers are still served.
-/// <c>warnings</c> lists standing risks to the backups that are not failures.
+/// Health on ASP.NET Core's health checks, without a token:
+/// <c>/healthz</c> is the contract's: 200 while the blog serves, with the database and backup
+/// state; <c>degraded</c> means backups fail, the last restore drill failed, or shipping changes fails; readers are still served.
+/// <c>warnings</c> lists standing risks to the backups that are not failures (never <c>degraded</c>).
+/// <c>/healthz/live</c> answers 200 while the process answers at all (a liveness probe: restart me if not).
+/// <c>/healthz/ready</c> answers 200 while the database can be read, else 503 (a readiness probe:
+/// send readers elsewhere). Failing backups never make the blog unready: it still serves.
 /// </summary>
 public static class Health
 {
+    private const string Ready = "ready";
+    private const string Body = "body";
+
+    public static IServiceCollection AddBlogHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseCheck>("database", tags: [Ready])
+            .AddCheck<BackupCheck>("backup");
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (PostReader reader, IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication, CancellationToken ct) =>
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
-            object database;
-            var databaseOk = true;
+            ResponseWriter = WriteStateAsync,
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status200OK },
+        });
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        return app;
+    }
+
+    private static Task WriteStateAsync(HttpContext context, HealthReport report)
+    {
+        var status = report.Status == HealthStatus.Healthy ? "healthy" : "degraded";
+        var database = report.Entries["database"].Data[Body];
+        var backup = report.Entries["backup"].Data.GetValueOrDefault(Body) as BackupStatus; // null while the scheduler restarts
+        var warnings = backup?.Warnings ?? [];
+        return TypedResults.Ok(new { status, warnings, database, backup }).ExecuteAsync(context);
+    }
+
+    private sealed class DatabaseCheck(PostReader reader) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
+        {
             try
             {
-                database = new { ok = true, revision = reader.Revision(), posts = reader.Count() };
+                var body = new { ok = true, revision = reader.Revision(), posts = reader.Count() };
+                return Task.FromResult(HealthCheckResult.Healthy(data: new Dictionary<string, object> { [Body] = body }));
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
             {
-                databaseOk = false;
-                database = new { ok = false, error = e.Message };
+                var body = new { ok = false, error = e.Message };
+                return Task.FromResult(HealthCheckResult.Unhealthy(e.Message, data: new Dictionary<string, object> { [Body] = body }));
             }
+        }
+    }
+
+    private sealed class BackupCheck(IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
+        {
             var backup = await BackupApi.AskStatus(scheduler, replication, ct);
-            var status = databaseOk && backup is { Degraded: false } ? "healthy" : "degraded";
-            // Risks that are not failures (backups on the database's own disk): shown, never "degraded".
-            var warnings = backup?.Warnings ?? [];
-            return TypedResults.Ok(new { status, warnings, database, backup });
-        });
-        return app;
+            if (backup is null) return HealthCheckResult.Degraded("the backup scheduler did not answer");
+            var data = new Dictionary<string, object> { [Body] = backup };
+            return backup.Degraded ? HealthCheckResult.Degraded("backups fail, the last restore drill failed, or shipping changes fails", data: data)
+                : HealthCheckResult.Healthy(data: data);
+        }
     }
 }

@@ -27,6 +27,8 @@ public sealed record BackupSettings
     public required SupervisionSettings Supervision { get; init; }
     /// <summary>Null when drills are off.</summary>
     public required TimeSpan? DrillInterval { get; init; }
+    /// <summary>Requested with GET after each verified backup (a dead-man's switch); null when unset.</summary>
+    public Uri? HeartbeatUrl { get; init; }
 
     public string TargetName => Target == BackupTargetKind.S3 ? "s3" : "file";
 
@@ -90,6 +92,17 @@ public sealed record BackupSettings
                 HoconReader.Int(config, $"{p}.retention.keep-monthly", 0, 100_000)),
             Supervision = SupervisionSettings.Create(config),
             DrillInterval = HoconReader.DurationOrOff(config, $"{p}.drill.interval", IntervalFloor),
+            HeartbeatUrl = ReadHeartbeatUrl(config, $"{p}.heartbeat-url"),
         };
+    }
+
+    private static Uri? ReadHeartbeatUrl(Config config, string key)
+    {
+        var raw = HoconReader.String(config, key, allowEmpty: true).Trim();
+        if (raw.Length == 0) return null;
+        // The URL often carries a check's secret id, so the message names the problem, not the value.
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
+            throw new SettingsException(key, "is not an absolute http(s) URL");
+        return url;
     }
 }

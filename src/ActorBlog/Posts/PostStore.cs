@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ActorBlog.Media;
+using ActorBlog.Observability;
 using Akka.Actor;
 using Akka.Event;
 
@@ -34,7 +36,7 @@ public sealed class PostStore : ReceiveActor
 
     private sealed record Pending(PostCommand Command, IActorRef ReplyTo);
 
-    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits, long Revision);
+    private sealed record BatchDone(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, long Commits, long Revision, TimeSpan Took);
 
     private sealed record BatchFailed(IReadOnlyList<Pending> Batch, Exception Cause);
 
@@ -46,6 +48,7 @@ public sealed class PostStore : ReceiveActor
     private readonly Func<PostWriter> _openWriter;
     private readonly RevisionSignal? _revision;
     private readonly ICommitGate? _gate;
+    private readonly BlogMetrics? _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<Pending> _queue = new();
     private readonly List<IActorRef> _drainRequests = [];
@@ -56,11 +59,13 @@ public sealed class PostStore : ReceiveActor
 
     /// <param name="revision">Told each committed revision, for readers that cache by it (optional).</param>
     /// <param name="gate">Sync replication: a committed batch is answered once its revision is durable off the machine (optional).</param>
-    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null)
+    /// <param name="metrics">Counts commits and times them (optional).</param>
+    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null, BlogMetrics? metrics = null)
     {
         _openWriter = openWriter;
         _revision = revision;
         _gate = gate;
+        _metrics = metrics;
 
         Receive<PostCommand>(command =>
         {
@@ -86,6 +91,7 @@ public sealed class PostStore : ReceiveActor
         Receive<BatchDone>(done =>
         {
             _committing = false;
+            if (done.Commits > _commits) _metrics?.Committed(done.Took); // a batch with no accepted write rolled back
             _commits = done.Commits;
             _revision?.Advance(done.Revision);
             var wrote = done.Results.Count(IsWrite);
@@ -129,8 +135,8 @@ public sealed class PostStore : ReceiveActor
         });
     }
 
-    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null) =>
-        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision, gate));
+    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null, BlogMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision, gate, metrics));
 
     private static bool IsWrite(WriteResult result) => result is PostSaved or PostDeleted or MediaStored or MediaDeleted;
 
@@ -158,8 +164,9 @@ public sealed class PostStore : ReceiveActor
         var writer = _writer!;
         Task.Run(() =>
         {
+            var started = Stopwatch.GetTimestamp();
             var results = writer.Apply(batch.Select(p => p.Command).ToList());
-            return new BatchDone(batch, results, writer.Commits, writer.Revision);
+            return new BatchDone(batch, results, writer.Commits, writer.Revision, Stopwatch.GetElapsedTime(started));
         }).PipeTo(Self, failure: e => new BatchFailed(batch, e));
     }
 

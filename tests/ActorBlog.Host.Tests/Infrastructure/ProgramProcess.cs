@@ -29,7 +29,7 @@ public sealed partial class ProgramProcess : IAsyncDisposable
 
     public Task<Uri> Listening => _listening.Task;
 
-    private string Stdout
+    public string Stdout
     {
         get
         {
@@ -133,7 +133,8 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    // Text lines show the address bare; compact JSON lines (log.format = json) quote it: \"http://...\".
+    [GeneratedRegex(@"Now listening on: (?:\\"")?(http://[^\s""\\]+)")]
     private static partial Regex ListeningLine();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

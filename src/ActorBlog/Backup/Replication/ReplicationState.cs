@@ -43,6 +43,12 @@ public sealed class ReplicationMonitor(string mode, TimeProvider? clock = null)
         }
     }
 
-    internal void Publish(ReplicationState state, DateTimeOffset? oldestWaiting) =>
+    /// <summary>Each new state and when its oldest waiting commit was made (metrics gauges follow it).</summary>
+    public event Action<ReplicationState, DateTimeOffset?>? Published;
+
+    internal void Publish(ReplicationState state, DateTimeOffset? oldestWaiting)
+    {
         Volatile.Write(ref _snapshot, new Snapshot(state, oldestWaiting));
+        Published?.Invoke(state, oldestWaiting);
+    }
 }

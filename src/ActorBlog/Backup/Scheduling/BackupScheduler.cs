@@ -152,6 +152,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
             _history = _history.Apply(chosen);
             Self.Tell(new Record(chosen));
         }
+        Context.System.EventStream.Publish(_history); // metrics start from the journal, not from zero
         ScheduleNext();
         ScheduleDrill();
     }
@@ -316,6 +317,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private void Apply(IBackupEvent e)
     {
         _history = _history.Apply(e);
+        Context.System.EventStream.Publish(e); // once journaled: metrics and the heartbeat listen
         if (_history.EventCount % SnapshotEvery == 0) SaveSnapshot(_history);
     }
 

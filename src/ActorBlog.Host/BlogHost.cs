@@ -1,13 +1,9 @@
 using ActorBlog.Backup;
-using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
-using ActorBlog.Backup.Snapshot;
-using ActorBlog.Backup.Upload;
 using ActorBlog.Host.Desk;
 using ActorBlog.Host.Web;
 using ActorBlog.Media;
 using ActorBlog.Posts;
-using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
@@ -61,6 +57,8 @@ public static class BlogHost
         builder.Services.AddSingleton(renderer);
         var revision = new RevisionSignal(new PostReader(database).Revision());
         builder.Services.AddSingleton(revision);
+        var replication = new ReplicationWiring(options);
+        builder.Services.AddSingleton(replication.Monitor);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuthorToken.Resolve(options.Secrets.AuthorToken, options.Blog.TokenPath, logger));
         builder.Services.AddSingleton<FailedAuthThrottle>();
@@ -69,7 +67,9 @@ public static class BlogHost
         builder.Services.AddProblemDetails();
         ClientAddress.Configure(builder.Services, options.Blog.TrustedProxies);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MaxDepth = JsonBody.Options.MaxDepth);
-        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, catalog, renderer, revision));
+        var backups = new BackupWiring(options.Backup, options.Secrets, database.Path);
+        foreach (var warning in backups.Warnings) logger.Warning("Backups at risk: {Warning}", warning);
+        builder.Services.AddAkka("actorblog", akka => ConfigureActors(akka, options, database, backups, renderer, revision, replication));
 
         var app = builder.Build();
         ClientAddress.Use(app, options.Blog.TrustedProxies);
@@ -103,8 +103,7 @@ public static class BlogHost
         return database;
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupCatalog catalog, MarkdownRenderer renderer, RevisionSignal revision)
-    {
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, BlogHostOptions options, BlogDatabase database, BackupWiring backups, MarkdownRenderer renderer, RevisionSignal revision, ReplicationWiring replication) =>
         // The scheduler's journal lives in its own file beside blog.db, never inside it.
         akka.WithSqlPersistence($"Data Source={options.Blog.JournalPath}", ProviderName.SQLiteMS)
             .AddHocon(options.Config, HoconAddMode.Prepend)
@@ -113,29 +112,9 @@ public static class BlogHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<SerilogLogger>();
             })
-            .WithActors((system, registry) =>
-            {
-                var clock = TimeProvider.System;
-                var store = system.ActorOf(PostStore.Props(() => new PostWriter(database.OpenWriter(), renderer, clock), revision), "posts");
-                registry.Register<PostStore>(store);
-
-                var backup = options.Backup;
-                var steps = new BackupScheduler.Steps(
-                    SnapshotActor.Props(new SnapshotActor.Options(database.Path, backup.TempDir, catalog, options.Secrets.BackupKey, backup.CompressionLevel)),
-                    UploadActor.Props(() => BackupCatalogFactory.Create(backup, options.Secrets), backup.VerifyAfterUpload),
-                    backup.DrillInterval is null ? null : RestoreDrillActor.Props(new RestoreDrillActor.Options(
-                        () => BackupCatalogFactory.Create(backup, options.Secrets), options.Secrets.BackupKey, backup.TempDir)));
-                var scheduler = system.ActorOf(
-                    BackupSupervision.Supervise(BackupScheduler.Props(backup, steps), "scheduler", backup.Supervision), "backup");
-                registry.Register<BackupScheduler>(scheduler);
-
-                // Kestrel has stopped taking requests by now; let queued writes commit and the WAL fold in.
-                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "drain-post-store",
-                    async () =>
-                    {
-                        await store.Ask<PostStore.Drained>(PostStore.Drain.Instance, options.Blog.WriteTimeout + TimeSpan.FromSeconds(5));
-                        return Akka.Done.Instance;
-                    });
-            });
-    }
+            // Replication's actor first: the store's writer opens with the tap that feeds it.
+            .WithReplication(replication)
+            .WithPostStore(() => replication.OpenWriter(database, renderer, TimeProvider.System), revision, options.Blog.WriteTimeout,
+                replication.Gate, replication.FlushAsync)
+            .WithBackups(backups, replication.UseScheduler);
 }

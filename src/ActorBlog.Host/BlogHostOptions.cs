@@ -7,6 +7,8 @@ namespace ActorBlog.Host;
 /// <summary>Everything the host is built from: the layered HOCON, the settings read from it once, the secrets, and where to listen.</summary>
 public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSettings Backup, Secrets Secrets, string Urls)
 {
+    public ReplicationSettings Replication { get; init; } = ReplicationSettings.Off;
+
     public static BlogHostOptions Create(Config config, string currentDirectory, string? urls = null, IDictionary? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariables();
@@ -19,6 +21,7 @@ public sealed record BlogHostOptions(Config Config, BlogSettings Blog, BackupSet
             {
                 Media = MediaSettings.Create(config),
                 Desk = DeskSettings.Create(config),
+                Replication = ReplicationSettings.Create(config, backup),
             };
         }
         catch (SettingsException e) when (ActorBlogConfig.OverriddenBy(e.Key, environment) is { } variable)

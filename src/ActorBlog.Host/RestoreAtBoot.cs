@@ -40,8 +40,8 @@ public static class RestoreAtBoot
             foreach (var rejected in outcome.Rejected)
                 logger.Error("Passed over damaged backup {Id}: {Reason}", rejected.Backup.Id, rejected.Reason);
             var r = outcome.Restored;
-            logger.Information("Restored backup {Id} (revision {Revision}, {PostCount} posts, {Bytes} bytes) to {Path} in {Seconds:0.0}s",
-                r.Backup.Id, r.Revision, r.PostCount, r.SizeBytes, path, started.Elapsed.TotalSeconds);
+            logger.Information("Restored backup {Id} (revision {Revision}, committed at {CommittedAt}, {Commits} commit(s) after the backup, {PostCount} posts, {Bytes} bytes) to {Path} in {Seconds:0.0}s",
+                r.Backup.Id, r.Revision, r.CommittedAt ?? r.Backup.CreatedAt, r.Transactions, r.PostCount, r.SizeBytes, path, started.Elapsed.TotalSeconds);
         }
         catch (Exception e)
         {

@@ -49,22 +49,11 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         return titles;
     }
 
-    private static async Task<JsonElement> StatusAsync(TestHost host) =>
-        await host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status");
+    private static Task<string> RequestBackupAsync(TestHost host) => BackupState.RequestAsync(host.Client);
 
-    private static async Task<string> RequestBackupAsync(TestHost host)
-    {
-        var response = await host.Client.PostAsync("/api/backups", null);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
+    private static Task<JsonElement> AwaitOutcomeAsync(TestHost host, string id) => BackupState.OutcomeAsync(host.Client, id);
 
-    private static Task<JsonElement> AwaitOutcomeAsync(TestHost host, string id) =>
-        Eventually.Until(() => StatusAsync(host), s => IdOf(s, "lastSuccess") == id || IdOf(s, "lastFailure") == id,
-            what: $"an outcome for backup {id}");
-
-    private static string? IdOf(JsonElement status, string outcome) =>
-        status.GetProperty(outcome) is { ValueKind: JsonValueKind.Object } o ? o.GetProperty("id").GetString() : null;
+    private static string? IdOf(JsonElement status, string outcome) => BackupState.IdOf(status, outcome);
 
     /// <summary>Decodes the stored object into a SQLite file and reads the post titles from it.</summary>
     private async Task<IReadOnlyList<string>> RestoredTitlesAsync(BackupCatalog catalog, BackupManifest manifest, byte[]? key)
@@ -183,8 +172,7 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         await WritePostsAsync(host, 2);
         var id = await RequestBackupAsync(host);
         await AwaitOutcomeAsync(host, id);
-        var passed = await Eventually.Until(() => StatusAsync(host),
-            s => s.GetProperty("lastDrill").ValueKind == JsonValueKind.Object, what: "a first drill");
+        var passed = await BackupState.UntilAsync(host.Client, s => s.GetProperty("lastDrill").ValueKind == JsonValueKind.Object, "a first drill");
         Assert.True(passed.GetProperty("lastDrill").GetProperty("ok").GetBoolean());
         Assert.Equal("healthy", (await host.Client.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString());
 
@@ -194,8 +182,7 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
         var bytes = await File.ReadAllBytesAsync(data);
         bytes[^10] ^= 0x01;
         await File.WriteAllBytesAsync(data, bytes);
-        var failed = await Eventually.Until(() => StatusAsync(host),
-            s => s.GetProperty("lastDrill").GetProperty("ok").GetBoolean() == false, what: "a failed drill");
+        var failed = await BackupState.UntilAsync(host.Client, s => s.GetProperty("lastDrill").GetProperty("ok").GetBoolean() == false, "a failed drill");
 
         Assert.Equal(id, failed.GetProperty("lastDrill").GetProperty("backupId").GetString());
         var error = failed.GetProperty("lastDrill").GetProperty("error").GetString()!;

@@ -92,9 +92,8 @@ public sealed class CrashTests : IDisposable
         await using (var program = Start())
         {
             using var client = Client(await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
-            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/backups", null)).StatusCode);
-            await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-                s => s.GetProperty("inFlight").GetBoolean(), what: "a backup in flight");
+            await BackupState.RequestAsync(client);
+            await BackupState.UntilAsync(client, s => s.GetProperty("inFlight").GetBoolean(), "a backup in flight");
             await program.KillAsync();
         }
 
@@ -109,10 +108,7 @@ public sealed class CrashTests : IDisposable
             await using var data = await catalog.OpenDataAsync(manifest, CancellationToken.None);
             Assert.Equal(manifest.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(data)));
         }
-        var next = (await (await after.PostAsync("/api/backups", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        await Eventually.Until(() => after.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } ok && ok.GetProperty("id").GetString() == next,
-            TimeSpan.FromMinutes(2), "the next backup to verify");
+        await BackupState.VerifiedAsync(after, await BackupState.RequestAsync(after));
     }
 
     public void Dispose()

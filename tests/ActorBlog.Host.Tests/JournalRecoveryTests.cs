@@ -19,13 +19,10 @@ public sealed class JournalRecoveryTests
         else File.WriteAllBytes(journal, "SQLite format 3\0"u8.ToArray().Concat(new byte[100]).ToArray());
 
         await using var host = await TestHost.StartAsync("actorblog.backup.enabled = off", root: root);
-        var response = await host.Client.PostAsync("/api/backups", null);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        var status = await Eventually.Until(() => host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("lastSuccess").ValueKind == JsonValueKind.Object, what: "a verified backup");
+        var id = await BackupState.RequestAsync(host.Client);
+        var status = await BackupState.VerifiedAsync(host.Client);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(id, status.GetProperty("lastSuccess").GetProperty("id").GetString());
+        Assert.Equal(id, BackupState.IdOf(status, "lastSuccess"));
         Assert.Single(Directory.EnumerateFiles(data, "actorblog-journal.db.corrupt-*"));
     }
 }

@@ -246,6 +246,7 @@ public sealed class ProgramTests(ITestOutputHelper output) : IDisposable
         using var client = new HttpClient { BaseAddress = address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
+        await BackupState.AnsweringAsync(client); // a cold start under load may still be recovering the journal
         var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
         var list = await client.GetAsync("/api/posts");
         await program.StopAsync();
@@ -267,10 +268,8 @@ public sealed class ProgramTests(ITestOutputHelper output) : IDisposable
             await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0");
             using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "journal-token-0123456789-0123456789");
-            // An empty body means the scheduler is still recovering its journal (slow on a busy machine): not settled yet.
-            var status = await Eventually.Until(async () => await client.GetStringAsync("/api/backups/status"),
-                body => body.Length > 0 && settled(JsonDocument.Parse(body).RootElement), TimeSpan.FromMinutes(1), "the schedule to settle");
-            return (JsonDocument.Parse(status).RootElement, await program.StopAsync());
+            var status = await BackupState.UntilAsync(client, settled, "the schedule to settle", TimeSpan.FromMinutes(1));
+            return (status, await program.StopAsync());
         }
 
         // First start: no history, so a backup is due at once.
@@ -310,8 +309,7 @@ public sealed class ProgramTests(ITestOutputHelper output) : IDisposable
         using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "refused-token-0123456789-0123456789");
 
-        var state = await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, TimeSpan.FromMinutes(2), "five failures in a row");
+        var state = await BackupState.UntilAsync(client, s => s.GetProperty("consecutiveFailures").GetInt32() >= 5, "five failures in a row");
         var health = await client.GetFromJsonAsync<JsonElement>("/healthz");
         var home = await client.GetAsync("/");
         await program.StopAsync();

@@ -173,9 +173,7 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/posts/3")).StatusCode);
         if (beforeBackup is not null) await beforeBackup(client);
 
-        var accepted = await client.PostAsync("/api/backups", null);
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var id = await BackupState.RequestAsync(client);
         await WaitForBackupAsync(client, id);
         var posts = await AllPostsAsync(client);
         if (whileRunning is not null) await whileRunning();
@@ -218,18 +216,7 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         return client;
     }
 
-    private static async Task WaitForBackupAsync(HttpClient client, string id)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            var status = await client.GetFromJsonAsync<JsonElement>("/api/backups/status", deadline.Token);
-            if (status.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } success && success.GetProperty("id").GetString() == id)
-                return;
-            // Polling the status endpoint is the only way to observe completion from outside the process.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
-        }
-    }
+    private static Task WaitForBackupAsync(HttpClient client, string id) => BackupState.VerifiedAsync(client, id, Deadline);
 
     /// <summary>Every post, drafts included, each exactly as the API renders it (id, slug, html, times, version).</summary>
     private static async Task<List<string>> AllPostsAsync(HttpClient client)

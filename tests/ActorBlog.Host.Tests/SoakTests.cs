@@ -37,8 +37,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             actorblog.backup { interval = 1s, drill.interval = 5s, retention.keep-last = 5, retention.keep-daily = 1, retention.keep-weekly = 0, retention.keep-monthly = 0 }
             """);
         await host.Client.PostAsJsonAsync("/api/posts", new { title = "Warm up", markdown = "x", tags = new[] { "w0", "w1", "w2", "w3" }, status = "published" });
-        await Eventually.Until(() => host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("lastSuccess").ValueKind == JsonValueKind.Object, what: "a first backup");
+        await BackupState.VerifiedAsync(host.Client);
         var (fdsBefore, memoryBefore) = (OpenFileDescriptors(), ManagedMemory());
 
         var written = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -72,17 +71,15 @@ public sealed class SoakTests(ITestOutputHelper output)
             using var client = host.NewClient(TestHost.Token);
             while (clock.Elapsed < Duration)
             {
-                var status = await client.GetFromJsonAsync<JsonElement>("/api/backups/status");
-                if (status.GetProperty("lastSuccess") is { ValueKind: JsonValueKind.Object } ok) backupsSeen.Add(ok.GetProperty("id").GetString()!);
+                if (BackupState.IdOf(await BackupState.GetAsync(client), "lastSuccess") is { } seen) backupsSeen.Add(seen);
                 await Task.Delay(200); // sampling, not synchronization: it only counts what it sees
             }
         });
         await Task.WhenAll(writers.Concat(readers).Append(watcher));
 
         // One last backup after the last write: it must hold every post ever acknowledged.
-        var last = (await (await host.Client.PostAsync("/api/backups", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        var state = await Eventually.Until(() => host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => s.GetProperty("lastSuccess").GetProperty("id").GetString() == last, TimeSpan.FromMinutes(2), "the final backup");
+        var last = await BackupState.RequestAsync(host.Client);
+        var state = await BackupState.VerifiedAsync(host.Client, last);
         var catalog = host.Services.GetRequiredService<BackupCatalog>();
         var newest = (await catalog.ListAsync(CancellationToken.None))[0];
         var restoredPath = Path.Combine(host.Root, "soak-restored.db");

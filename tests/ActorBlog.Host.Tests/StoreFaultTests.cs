@@ -56,15 +56,11 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     private BackupCatalog Direct(string prefix) => new(new S3BackupTarget(new S3TargetOptions(
         s3.Endpoint, S3rverFixture.Region, s3.Bucket, prefix, true, S3rverFixture.AccessKey, S3rverFixture.SecretKey)), prefix);
 
-    private static async Task<string> RequestAsync(TestHost host) =>
-        (await (await host.Client.PostAsync("/api/backups", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    private static Task<string> RequestAsync(TestHost host) => BackupState.RequestAsync(host.Client);
 
-    private static string? IdOf(JsonElement status, string outcome) =>
-        status.GetProperty(outcome) is { ValueKind: JsonValueKind.Object } o ? o.GetProperty("id").GetString() : null;
+    private static string? IdOf(JsonElement status, string outcome) => BackupState.IdOf(status, outcome);
 
-    private static Task<JsonElement> OutcomeAsync(TestHost host, string id) =>
-        Eventually.Until(() => host.Client.GetFromJsonAsync<JsonElement>("/api/backups/status"),
-            s => IdOf(s, "lastSuccess") == id || IdOf(s, "lastFailure") == id, TimeSpan.FromMinutes(2), $"an outcome for {id}");
+    private static Task<JsonElement> OutcomeAsync(TestHost host, string id) => BackupState.OutcomeAsync(host.Client, id);
 
     private static Task<JsonElement> RecoverAsync(TestHost host) =>
         Eventually.Until(async () => await OutcomeAsync(host, await RequestAsync(host)),

@@ -25,7 +25,7 @@ public static class BackupCommand
             secrets.BackupKey, backup.CompressionLevel, ct);
         Progress.Step($"Uploading {Progress.Bytes(prepared.Manifest.StoredBytes)} to {context.Catalog.Target.Describe()} ...");
         var manifest = await BackupJob.UploadAsync(context.Catalog, prepared, backup.VerifyAfterUpload, ct);
-        var deleted = await BackupJob.ApplyRetentionAsync(context.Catalog, backup.Retention.Rules(), ct);
+        var deleted = await BackupJob.ApplyRetentionAsync(context.Catalog, backup.Retention, ct);
 
         Console.WriteLine($"{manifest.Id} verified: revision {manifest.Revision}, {manifest.PostCount} posts, " +
                           $"{manifest.SizeBytes} bytes, {manifest.StoredBytes} stored, sha256 {manifest.Sha256}");

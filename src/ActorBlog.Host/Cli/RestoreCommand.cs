@@ -8,8 +8,8 @@ public static class RestoreCommand
 {
     public static void AddTo(Command root)
     {
-        var id = new Option<string?>("--id") { Description = "The backup to restore (see 'backups'); default: the newest" };
-        var at = new Option<string?>("--at") { Description = "Restore the newest backup at or before TIME: ISO-8601 or e.g. '2h ago', '1d ago'" };
+        var id = new Option<string?>("--id") { Description = "Restore this backup alone (see 'backups'); default: the newest backup and every change shipped after it" };
+        var at = new Option<string?>("--at") { Description = "Restore the state after the last commit at or before TIME (a backup and the changes after it): ISO-8601 or e.g. '2h ago', '1d ago'" };
         var output = new Option<string?>("--output") { Description = "Where to write the database; default: the configured database path" };
         var force = new Option<bool>("--force") { Description = "Replace an existing database (never one a running host holds)" };
         var command = new Command("restore", "Restore a backup: download, check, and only then move it into place");
@@ -47,8 +47,13 @@ public static class RestoreCommand
         // Failures reach CliContext.RunAsync, which prints them as one line (BackupErrors.Describe).
         var outcome = await restorer.RestoreAsync(selection, destination, RestoreMode.Strict, force, ct);
         var r = outcome.Restored;
-        Console.WriteLine($"restored {r.Backup.Id} to {destination}: revision {r.Revision}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
+        Console.WriteLine($"restored {r.Backup.Id} + {r.Transactions} commit(s) from {r.ChangeObjects} change object(s) to {destination}: " +
+                          $"revision {r.Revision}, committed at {Committed(r)}, {r.PostCount} posts, {r.SizeBytes} bytes, " +
                           $"sha256 {r.Sha256} ok, integrity ok, in {started.Elapsed.TotalSeconds:0.0}s");
         return CommandLine.Success;
     }
+
+    /// <summary>The restored commit's time; a backup alone tells only when it was taken.</summary>
+    private static string Committed(ActorBlog.Backup.Restore.RestoredBackup r) =>
+        r.CommittedAt is { } t ? $"{t:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}" : $"or before {r.Backup.CreatedAt:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} (the backup)";
 }

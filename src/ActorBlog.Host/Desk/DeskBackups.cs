@@ -17,9 +17,10 @@ public static class DeskBackups
         return desk;
     }
 
-    private static async Task<IResult> ShowAsync(string? requested, IRequiredActor<BackupScheduler> scheduler, BackupCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(string? requested, IRequiredActor<BackupScheduler> scheduler, Backup.Replication.ReplicationMonitor replication,
+        BackupCatalog catalog, CancellationToken ct)
     {
-        var status = await BackupApi.AskStatus(scheduler, ct);
+        var status = await BackupApi.AskStatus(scheduler, replication, ct);
         IReadOnlyList<BackupManifest> backups = [];
         string? listError = null;
         try

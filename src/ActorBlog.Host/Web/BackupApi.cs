@@ -1,5 +1,6 @@
 using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Replication;
 using ActorBlog.Backup.Scheduling;
 using Akka.Actor;
 using Akka.Hosting;
@@ -29,8 +30,15 @@ public static class BackupApi
 
     private static async Task<IResult> TakeNow(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct)
     {
-        var accepted = await scheduler.ActorRef.Ask<BackupScheduler.BackupAccepted>(BackupScheduler.BackupNow.Instance, AskTimeout, ct);
-        return TypedResults.Accepted("/api/backups/status", new { id = accepted.Id });
+        try
+        {
+            var accepted = await scheduler.ActorRef.Ask<BackupScheduler.BackupAccepted>(BackupScheduler.BackupNow.Instance, AskTimeout, ct);
+            return TypedResults.Accepted("/api/backups/status", new { id = accepted.Id });
+        }
+        catch (AskTimeoutException)
+        {
+            return SchedulerNotAnswering();
+        }
     }
 
     private static async Task<IResult> List(BackupCatalog catalog, CancellationToken ct)
@@ -46,15 +54,21 @@ public static class BackupApi
         }
     }
 
-    private static async Task<IResult> Status(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct) =>
-        TypedResults.Ok(await AskStatus(scheduler, ct));
+    private static async Task<IResult> Status(IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication, CancellationToken ct) =>
+        await AskStatus(scheduler, replication, ct) is { } status ? TypedResults.Ok(status) : SchedulerNotAnswering();
 
-    /// <summary>The scheduler's state, or null while it restarts.</summary>
-    public static async Task<BackupStatus?> AskStatus(IRequiredActor<BackupScheduler> scheduler, CancellationToken ct)
+    // Starting (recovering its journal), restarting after a journal failure, or stalled: say so, never an empty 200.
+    private static IResult SchedulerNotAnswering() =>
+        Problems.Status(StatusCodes.Status503ServiceUnavailable, "Backup scheduler not answering",
+            $"The backup scheduler did not answer within {AskTimeout.TotalSeconds:0} s (starting or restarting); try again shortly.");
+
+    /// <summary>The scheduler's state with the replication state in it, or null while the scheduler restarts.</summary>
+    public static async Task<BackupStatus?> AskStatus(IRequiredActor<BackupScheduler> scheduler, ReplicationMonitor replication, CancellationToken ct)
     {
         try
         {
-            return await scheduler.ActorRef.Ask<BackupStatus>(BackupScheduler.GetStatus.Instance, AskTimeout, ct);
+            var status = await scheduler.ActorRef.Ask<BackupStatus>(BackupScheduler.GetStatus.Instance, AskTimeout, ct);
+            return status with { Replication = replication.Current };
         }
         catch (AskTimeoutException)
         {

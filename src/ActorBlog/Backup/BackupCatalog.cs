@@ -13,12 +13,15 @@ namespace ActorBlog.Backup;
 /// </summary>
 /// <param name="prefix">Key prefix of this blog's backups: the S3 prefix, or "" for a folder target.</param>
 /// <param name="onUnreadableManifest">Told about each manifest that a listing had to skip, to log it.</param>
-public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<string, Exception>? onUnreadableManifest = null)
+public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<string, Exception>? onUnreadableManifest = null) : IDisposable
 {
     private const int MaxManifestBytes = 64 * 1024;
     private const int ParallelManifestReads = 8;
 
     public IBackupTarget Target => target;
+
+    /// <summary>The key prefix this catalog lists under ("" for a folder target).</summary>
+    public string Prefix => prefix;
 
     public string DataKeyFor(string id, bool encrypted) => BackupNaming.DataKey(prefix, id, encrypted);
 
@@ -153,4 +156,7 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
             return Encoding.UTF8.GetString(buffer, 0, n);
         }
     }
+
+    /// <summary>Closes the target's client to the store (the catalog owns the target it was given).</summary>
+    public void Dispose() => (target as IDisposable)?.Dispose();
 }

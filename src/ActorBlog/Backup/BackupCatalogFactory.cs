@@ -1,4 +1,3 @@
-using ActorBlog.Backup.Retention;
 using ActorBlog.Backup.Targets;
 using ActorBlog.Configuration;
 
@@ -12,11 +11,7 @@ public static class BackupCatalogFactory
         if (settings.Target == BackupTargetKind.File)
             return new BackupCatalog(new FileBackupTarget(settings.FilePath), "", onUnreadableManifest);
 
-        var s3 = settings.S3;
-        var target = new S3BackupTarget(new S3TargetOptions(s3.Endpoint, s3.Region, s3.Bucket, s3.Prefix, s3.ForcePathStyle,
-            secrets.SpacesKey, secrets.SpacesSecret) { Timeout = s3.Timeout, MaxErrorRetry = s3.MaxErrorRetry });
-        return new BackupCatalog(target, s3.Prefix, onUnreadableManifest);
+        var s3 = settings.S3 with { AccessKey = secrets.SpacesKey, SecretKey = secrets.SpacesSecret };
+        return new BackupCatalog(new S3BackupTarget(s3), s3.Prefix, onUnreadableManifest);
     }
-
-    public static RetentionRules Rules(this RetentionSettings r) => new(r.KeepLast, r.KeepDaily, r.KeepWeekly, r.KeepMonthly);
 }

@@ -29,7 +29,7 @@ public static class BackupJob
             var manifest = new BackupManifest(
                 BackupManifest.CurrentFormatVersion, id, createdAt, snapshot.Revision, snapshot.PostCount,
                 encoded.SizeBytes, encoded.StoredBytes, encoded.Sha256, "zstd", key is not null,
-                catalog.DataKeyFor(id, key is not null));
+                catalog.DataKeyFor(id, key is not null)) { Lineage = snapshot.Lineage };
             return new PreparedBackup(manifest, encodedPath);
         }
         catch
@@ -56,12 +56,20 @@ public static class BackupJob
         }
     }
 
-    /// <summary>Deletes what the retention rules no longer keep. Call only after a verified backup.</summary>
+    /// <summary>
+    /// Deletes what the retention rules no longer keep, then the change objects only those backups needed.
+    /// Call only after a verified backup.
+    /// </summary>
     public static async Task<IReadOnlyList<BackupManifest>> ApplyRetentionAsync(BackupCatalog catalog, RetentionRules rules, CancellationToken ct)
     {
         var backups = await catalog.ListAsync(ct).ConfigureAwait(false);
         var doomed = RetentionPolicy.SelectForDeletion(backups, rules);
         foreach (var backup in doomed) await catalog.DeleteAsync(backup, ct).ConfigureAwait(false);
+
+        var changes = new Replication.ChangeCatalog(catalog.Target, catalog.Prefix);
+        var kept = backups.Except(doomed).ToList();
+        foreach (var change in Replication.ChangeRetention.SelectForDeletion(kept, await changes.ListAsync(null, ct).ConfigureAwait(false)))
+            await changes.DeleteAsync(change, ct).ConfigureAwait(false);
         return doomed;
     }
 }

@@ -21,6 +21,7 @@ public static class ActorBlogConfig
         ["SPACES_BUCKET"] = "actorblog.backup.s3.bucket",
         ["ACTORBLOG_BACKUP_TARGET"] = "actorblog.backup.target",
         ["ACTORBLOG_BACKUP_INTERVAL"] = "actorblog.backup.interval",
+        ["ACTORBLOG_REPLICATION_MODE"] = "actorblog.replication.mode",
     };
 
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "config", DefaultsFileName);

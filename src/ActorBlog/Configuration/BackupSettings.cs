@@ -1,16 +1,10 @@
+using ActorBlog.Backup.Retention;
+using ActorBlog.Backup.Targets;
 using Akka.Configuration;
 
 namespace ActorBlog.Configuration;
 
 public enum BackupTargetKind { File, S3 }
-
-public sealed record S3Settings(string? Endpoint, string Region, string Bucket, string Prefix, bool ForcePathStyle)
-{
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
-    public int MaxErrorRetry { get; init; } = 3;
-}
-
-public sealed record RetentionSettings(int KeepLast, int KeepDaily, int KeepWeekly, int KeepMonthly);
 
 /// <summary>Everything the backup pipeline needs, read and checked once at start-up.</summary>
 public sealed record BackupSettings
@@ -22,19 +16,27 @@ public sealed record BackupSettings
     public required TimeSpan Interval { get; init; }
     public required BackupTargetKind Target { get; init; }
     public required bool RestoreIfMissing { get; init; }
-    public required string Compression { get; init; }
     public required int CompressionLevel { get; init; }
     public required bool VerifyAfterUpload { get; init; }
     public required string TempDir { get; init; }
     public required TimeSpan StepTimeout { get; init; }
     public required string FilePath { get; init; }
-    public required S3Settings S3 { get; init; }
-    public required RetentionSettings Retention { get; init; }
+    /// <summary>The bucket and how to reach it; its keys stay null here (secrets come in only where the client is made).</summary>
+    public required S3TargetOptions S3 { get; init; }
+    public required RetentionRules Retention { get; init; }
     public required SupervisionSettings Supervision { get; init; }
     /// <summary>Null when drills are off.</summary>
     public required TimeSpan? DrillInterval { get; init; }
 
     public string TargetName => Target == BackupTargetKind.S3 ? "s3" : "file";
+
+    /// <summary>
+    /// Which store the backups go to: kind, folder, or endpoint, bucket and prefix (never a
+    /// credential). The scheduler's history belongs to one of these; a change starts it afresh.
+    /// </summary>
+    public string TargetIdentity => Target == BackupTargetKind.S3
+        ? $"s3://{S3.Bucket}/{S3.Prefix} at {S3.Endpoint ?? "AWS"}"
+        : $"file {FilePath}";
 
     public static BackupSettings Create(Config config, BlogSettings blog)
     {
@@ -46,6 +48,7 @@ public sealed record BackupSettings
             "s3" => BackupTargetKind.S3,
             _ => throw new SettingsException($"{p}.target", $"unknown target '{targetName}' (expected file or s3)"),
         };
+        // zstd is the only codec (the manifest names it); the key stays so a file that sets it still starts.
         var compression = HoconReader.String(config, $"{p}.compression").Trim().ToLowerInvariant();
         if (compression != "zstd")
             throw new SettingsException($"{p}.compression", $"unknown compression '{compression}' (expected zstd)");
@@ -53,12 +56,14 @@ public sealed record BackupSettings
         var endpoint = HoconReader.String(config, $"{p}.s3.endpoint", allowEmpty: true).Trim();
         if (endpoint.Length > 0 && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
             throw new SettingsException($"{p}.s3.endpoint", $"'{endpoint}' is not an absolute URL");
-        var s3 = new S3Settings(
+        var s3 = new S3TargetOptions(
             endpoint.Length == 0 ? null : endpoint,
             HoconReader.String(config, $"{p}.s3.region"),
             HoconReader.String(config, $"{p}.s3.bucket", allowEmpty: true).Trim(),
             HoconReader.String(config, $"{p}.s3.prefix", allowEmpty: true).Trim('/', ' '),
-            HoconReader.Bool(config, $"{p}.s3.force-path-style"))
+            HoconReader.Bool(config, $"{p}.s3.force-path-style"),
+            AccessKey: null,
+            SecretKey: null)
         {
             Timeout = HoconReader.Duration(config, $"{p}.s3.timeout"),
             MaxErrorRetry = HoconReader.Int(config, $"{p}.s3.max-error-retry", 0, 20),
@@ -72,14 +77,13 @@ public sealed record BackupSettings
             Interval = HoconReader.Duration(config, $"{p}.interval", IntervalFloor),
             Target = target,
             RestoreIfMissing = HoconReader.Bool(config, $"{p}.restore-if-missing"),
-            Compression = compression,
             CompressionLevel = HoconReader.Int(config, $"{p}.compression-level", 1, 19),
             VerifyAfterUpload = HoconReader.Bool(config, $"{p}.verify-after-upload"),
             TempDir = HoconReader.Path(config, $"{p}.temp-dir", blog.DataDir),
             StepTimeout = HoconReader.Duration(config, $"{p}.step-timeout"),
             FilePath = HoconReader.Path(config, $"{p}.file.path", blog.DataDir),
             S3 = s3,
-            Retention = new RetentionSettings(
+            Retention = new RetentionRules(
                 HoconReader.Int(config, $"{p}.retention.keep-last", 1, 100_000),
                 HoconReader.Int(config, $"{p}.retention.keep-daily", 0, 100_000),
                 HoconReader.Int(config, $"{p}.retention.keep-weekly", 0, 100_000),

@@ -21,17 +21,14 @@ public sealed class MediaReader(BlogDatabase database)
     public IReadOnlyList<MediaItem> List()
     {
         using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM media ORDER BY id DESC";
+        using var command = Sql.Command(connection, $"SELECT {Columns} FROM media ORDER BY id DESC");
         return Read(command);
     }
 
     public MediaItem? ById(long id)
     {
         using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM media WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
+        using var command = Sql.Command(connection, $"SELECT {Columns} FROM media WHERE id = $id", null, ("$id", id));
         return Read(command).FirstOrDefault();
     }
 
@@ -47,10 +44,7 @@ public sealed class MediaReader(BlogDatabase database)
         try
         {
             transaction = connection.BeginTransaction(deferred: true);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT file_name, content_type, bytes, sha256, width FROM media WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
+            using var command = Sql.Command(connection, "SELECT file_name, content_type, bytes, sha256, width FROM media WHERE id = $id", transaction, ("$id", id));
             string fileName, contentType, sha;
             long bytes;
             int originalWidth;

@@ -15,7 +15,7 @@ internal sealed class MediaWriter(SqliteConnection connection)
     public WriteResult Store(StoreMedia command, DateTimeOffset now, SqliteTransaction tx)
     {
         var staged = command.Staged;
-        var id = PostRows.Scalar(connection, """
+        var id = Sql.Long(connection, """
             INSERT INTO media (file_name, content_type, bytes, sha256, width, height, created_at, data)
             VALUES ($name, $type, $bytes, $sha, $w, $h, $created, zeroblob($bytes))
             RETURNING id
@@ -29,7 +29,7 @@ internal sealed class MediaWriter(SqliteConnection connection)
         }
         foreach (var v in staged.Variants)
         {
-            PostRows.Scalar(connection, """
+            Sql.Long(connection, """
                 INSERT INTO media_variants (media_id, width, height, content_type, bytes, sha256, data)
                 VALUES ($id, $w, $h, $type, $bytes, $sha, $data)
                 """, tx, ("$id", id), ("$w", v.Width), ("$h", v.Height), ("$type", v.ContentType),
@@ -42,7 +42,7 @@ internal sealed class MediaWriter(SqliteConnection connection)
     public WriteResult Delete(DeleteMedia command, SqliteTransaction tx)
     {
         // The variants go with it (ON DELETE CASCADE; the writer runs with foreign_keys = ON).
-        var deleted = PostRows.Scalar(connection, "DELETE FROM media WHERE id = $id RETURNING id", tx, ("$id", command.Id));
+        var deleted = Sql.Long(connection, "DELETE FROM media WHERE id = $id RETURNING id", tx, ("$id", command.Id));
         return deleted == 0 ? new MediaNotFound(command.Id) : new MediaDeleted(command.Id);
     }
 }

@@ -14,15 +14,8 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
     public SqliteConnection OpenWriter()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
-        }.ToString());
-        connection.Open();
-        Execute(connection, $"""
+        var connection = Open(SqliteOpenMode.ReadWriteCreate, pooling: false);
+        Sql.Execute(connection, $"""
             PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
@@ -32,13 +25,15 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
     }
 
     /// <summary>A pooled read-only connection; dispose it to return it to the pool.</summary>
-    public SqliteConnection OpenReader()
+    public SqliteConnection OpenReader() => Open(SqliteOpenMode.ReadOnly, pooling: true);
+
+    private SqliteConnection Open(SqliteOpenMode mode, bool pooling)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
+            Mode = mode,
+            Pooling = pooling,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString());
         connection.Open();
@@ -58,13 +53,5 @@ public sealed class BlogDatabase(string path, TimeSpan busyTimeout)
 
     /// <summary>Folds the WAL into the main file, so the file alone is the whole database.</summary>
     public static void Checkpoint(SqliteConnection connection) =>
-        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
-
-    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+        Sql.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
 }

@@ -22,13 +22,10 @@ public sealed class PostReader(BlogDatabase database)
     public string? RenamedTo(string oldSlug)
     {
         using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        return Sql.Scalar(connection, """
             SELECT p.slug FROM slug_history h JOIN posts p ON p.id = h.post_id
             WHERE h.slug = $slug AND p.status = 'published'
-            """;
-        command.Parameters.AddWithValue("$slug", oldSlug);
-        return command.ExecuteScalar() as string;
+            """, null, ("$slug", oldSlug)) as string;
     }
 
     /// <summary>Published posts, newest first; <paramref name="tag"/> narrows to one tag.</summary>
@@ -66,8 +63,7 @@ public sealed class PostReader(BlogDatabase database)
     public IReadOnlyList<(string Slug, DateTimeOffset UpdatedAt)> PublishedSlugs()
     {
         using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT slug, updated_at FROM posts WHERE status = 'published' ORDER BY published_at DESC, id DESC";
+        using var command = Sql.Command(connection, "SELECT slug, updated_at FROM posts WHERE status = 'published' ORDER BY published_at DESC, id DESC");
         var result = new List<(string, DateTimeOffset)>();
         using var reader = command.ExecuteReader();
         while (reader.Read()) result.Add((reader.GetString(0), PostRows.ParseTime(reader.GetString(1))));
@@ -93,27 +89,21 @@ public sealed class PostReader(BlogDatabase database)
     public long Revision()
     {
         using var connection = database.OpenReader();
-        return PostRows.Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
+        return Schema.Revision(connection);
     }
 
     public long Count()
     {
         using var connection = database.OpenReader();
-        return PostRows.Scalar(connection, "SELECT COUNT(*) FROM posts");
+        return Sql.Long(connection, "SELECT COUNT(*) FROM posts");
     }
 
     private List<Post> Query(string sql, params (string Name, object? Value)[] parameters)
     {
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            if (command.CommandText.Contains(name, StringComparison.Ordinal))
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+        // Optional filters leave some parameters out of the text; SQLite refuses a binding it has no place for.
+        using var command = Sql.Command(connection, sql, transaction, parameters.Where(p => sql.Contains(p.Name, StringComparison.Ordinal)).ToArray());
         return PostRows.Read(command);
     }
 }

@@ -42,11 +42,9 @@ internal static class PostRows
 
     private static Dictionary<long, List<string>> TagsOf(SqliteConnection connection, SqliteTransaction? transaction, IEnumerable<long> ids)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         // The ids are integers read from the database itself, so inlining them is safe.
-        command.CommandText =
-            $"SELECT post_id, tag FROM post_tags WHERE post_id IN ({string.Join(',', ids)}) ORDER BY post_id, position";
+        using var command = Sql.Command(connection,
+            $"SELECT post_id, tag FROM post_tags WHERE post_id IN ({string.Join(',', ids)}) ORDER BY post_id, position", transaction);
         var result = new Dictionary<long, List<string>>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -56,15 +54,5 @@ internal static class PostRows
             list.Add(reader.GetString(1));
         }
         return result;
-    }
-
-    public static long Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        var result = command.ExecuteScalar();
-        return result is null or DBNull ? 0 : Convert.ToInt64(result, CultureInfo.InvariantCulture);
     }
 }

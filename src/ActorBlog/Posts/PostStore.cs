@@ -38,10 +38,14 @@ public sealed class PostStore : ReceiveActor
 
     private sealed record BatchFailed(IReadOnlyList<Pending> Batch, Exception Cause);
 
+    /// <summary>A committed batch whose answers waited for the gate (sync replication).</summary>
+    private sealed record Released(IReadOnlyList<Pending> Batch, IReadOnlyList<WriteResult> Results, bool Durable);
+
     private const int MaxBatch = 256;
 
     private readonly Func<PostWriter> _openWriter;
     private readonly RevisionSignal? _revision;
+    private readonly ICommitGate? _gate;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<Pending> _queue = new();
     private readonly List<IActorRef> _drainRequests = [];
@@ -51,10 +55,12 @@ public sealed class PostStore : ReceiveActor
     private long _commandsCommitted;
 
     /// <param name="revision">Told each committed revision, for readers that cache by it (optional).</param>
-    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null)
+    /// <param name="gate">Sync replication: a committed batch is answered once its revision is durable off the machine (optional).</param>
+    public PostStore(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null)
     {
         _openWriter = openWriter;
         _revision = revision;
+        _gate = gate;
 
         Receive<PostCommand>(command =>
         {
@@ -82,12 +88,30 @@ public sealed class PostStore : ReceiveActor
             _committing = false;
             _commits = done.Commits;
             _revision?.Advance(done.Revision);
-            for (var i = 0; i < done.Batch.Count; i++)
+            var wrote = done.Results.Count(IsWrite);
+            _commandsCommitted += wrote;
+            if (_gate is not null && wrote > 0)
             {
-                if (done.Results[i] is PostSaved or PostDeleted or MediaStored or MediaDeleted) _commandsCommitted++;
-                done.Batch[i].ReplyTo.Tell(done.Results[i]);
+                // The next batch commits meanwhile: one upload then carries both (group commit across the gate too).
+                _gate.WhenDurable(done.Revision).PipeTo(Self,
+                    success: () => new Released(done.Batch, done.Results, Durable: true),
+                    failure: _ => new Released(done.Batch, done.Results, Durable: false));
+            }
+            else
+            {
+                Reply(done.Batch, done.Results);
             }
             CommitNext();
+        });
+        Receive<Released>(released =>
+        {
+            if (released.Durable)
+            {
+                Reply(released.Batch, released.Results);
+                return;
+            }
+            var answer = new StoreUnavailable("the write is committed here but could not be stored in the backup target");
+            Reply(released.Batch, released.Results.Select(r => IsWrite(r) ? answer : r).ToList());
         });
         Receive<BatchFailed>(failed =>
         {
@@ -105,8 +129,15 @@ public sealed class PostStore : ReceiveActor
         });
     }
 
-    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null) =>
-        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision));
+    public static Props Props(Func<PostWriter> openWriter, RevisionSignal? revision = null, ICommitGate? gate = null) =>
+        Akka.Actor.Props.Create(() => new PostStore(openWriter, revision, gate));
+
+    private static bool IsWrite(WriteResult result) => result is PostSaved or PostDeleted or MediaStored or MediaDeleted;
+
+    private static void Reply(IReadOnlyList<Pending> batch, IReadOnlyList<WriteResult> results)
+    {
+        for (var i = 0; i < batch.Count; i++) batch[i].ReplyTo.Tell(results[i]);
+    }
 
     protected override void PreStart() => _writer = _openWriter();
 

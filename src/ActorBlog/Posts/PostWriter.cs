@@ -10,7 +10,8 @@ namespace ActorBlog.Posts;
 /// before anything is written; a batch with no accepted write rolls back, leaving the file as it was.
 /// Not thread-safe: the actor runs one batch at a time.
 /// </summary>
-public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock) : IDisposable
+/// <param name="hook">Told about each commit (replication), or null.</param>
+public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock, ICommitHook? hook = null) : IDisposable
 {
     private readonly MediaWriter _media = new(connection);
 
@@ -45,10 +46,12 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             transaction.Rollback();
             return results;
         }
-        var revision = PostRows.Scalar(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
+        var revision = Sql.Long(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
+        hook?.Committing(connection, transaction);
         transaction.Commit();
         Revision = revision;
         Commits++;
+        hook?.Committed(connection, revision, clock.GetUtcNow());
         return results;
     }
 
@@ -86,7 +89,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             PostValidation.NormalizeTags(input.Tags), status, now, now, publishedAt, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
-        var id = PostRows.Scalar(connection, """
+        var id = Sql.Long(connection, """
             INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)
             VALUES ($slug, $title, $markdown, $html, $status, $created, $updated, $published, 1)
             RETURNING id
@@ -168,16 +171,13 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
 
     private Post? Load(long id, SqliteTransaction tx)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = $"SELECT {PostRows.Columns} FROM posts WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
+        using var command = Sql.Command(connection, $"SELECT {PostRows.Columns} FROM posts WHERE id = $id", tx, ("$id", id));
         return PostRows.Read(command).FirstOrDefault();
     }
 
     private long? SlugOwner(string slug, SqliteTransaction tx)
     {
-        var id = PostRows.Scalar(connection, "SELECT id FROM posts WHERE slug = $slug", tx, ("$slug", slug));
+        var id = Sql.Long(connection, "SELECT id FROM posts WHERE slug = $slug", tx, ("$slug", slug));
         return id == 0 ? null : id;
     }
 
@@ -202,12 +202,6 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         ("$published", p.PublishedAt is { } t ? PostRows.Time(t) : null),
     ];
 
-    private void Exec(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+    private void Exec(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Execute(connection, sql, tx, parameters);
 }

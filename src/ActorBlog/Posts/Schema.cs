@@ -77,8 +77,6 @@ public static class Schema
         """,
     ];
 
-    public static int CurrentVersion => Steps.Length;
-
     public static void Migrate(SqliteConnection connection)
     {
         var version = UserVersion(connection);
@@ -88,16 +86,15 @@ public static class Schema
         for (var step = version; step < Steps.Length; step++)
         {
             using var transaction = connection.BeginTransaction();
-            BlogDatabase.Execute(connection, Steps[step], transaction);
-            BlogDatabase.Execute(connection, $"PRAGMA user_version = {step + 1};", transaction);
+            Sql.Execute(connection, Steps[step], transaction);
+            Sql.Execute(connection, $"PRAGMA user_version = {step + 1};", transaction);
             transaction.Commit();
         }
     }
 
-    public static int UserVersion(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version;";
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static int UserVersion(SqliteConnection connection) => (int)Sql.Long(connection, "PRAGMA user_version;");
+
+    /// <summary>The database revision (the <c>meta</c> row every committed write raises): the one place it is read.</summary>
+    public static long Revision(SqliteConnection connection, SqliteTransaction? transaction = null) =>
+        Sql.Long(connection, "SELECT value FROM meta WHERE key = 'revision'", transaction);
 }

@@ -40,14 +40,14 @@ public static class SearchIndex
     /// </summary>
     public static int RebuildIfIncomplete(SqliteConnection connection)
     {
-        var published = PostRows.Scalar(connection, "SELECT COUNT(*) FROM posts WHERE status = 'published'");
-        var indexed = PostRows.Scalar(connection, "SELECT COUNT(*) FROM post_search");
-        var matching = PostRows.Scalar(connection,
+        var published = Sql.Long(connection, "SELECT COUNT(*) FROM posts WHERE status = 'published'");
+        var indexed = Sql.Long(connection, "SELECT COUNT(*) FROM post_search");
+        var matching = Sql.Long(connection,
             "SELECT COUNT(*) FROM post_search s JOIN posts p ON p.id = s.rowid WHERE p.status = 'published'");
         if (published == indexed && indexed == matching) return 0;
 
         using var transaction = connection.BeginTransaction();
-        BlogDatabase.Execute(connection, "DELETE FROM post_search;", transaction);
+        Sql.Execute(connection, "DELETE FROM post_search;", transaction);
         var rows = new List<(long Id, string Title, string Html)>();
         using (var command = connection.CreateCommand())
         {

@@ -56,7 +56,7 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(HostDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        foreach (var name in new[] { "ACTORBLOG_AUTHOR_TOKEN", "ACTORBLOG_CONFIG", "ACTORBLOG_BACKUP_TARGET", "ACTORBLOG_BACKUP_INTERVAL",
+        foreach (var name in new[] { "ACTORBLOG_AUTHOR_TOKEN", "ACTORBLOG_CONFIG", "ACTORBLOG_BACKUP_TARGET", "ACTORBLOG_BACKUP_INTERVAL", "ACTORBLOG_REPLICATION_MODE",
                      "ACTORBLOG_BACKUP_KEY", "SPACES_KEY", "SPACES_SECRET", "SPACES_ENDPOINT", "SPACES_REGION", "SPACES_BUCKET" })
             info.Environment.Remove(name);
         foreach (var (name, value) in environment) info.Environment[name] = value;

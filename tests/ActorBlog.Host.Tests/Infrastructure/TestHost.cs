@@ -14,10 +14,12 @@ public sealed class TestHost : IAsyncDisposable
     public const string Token = "test-token-0123456789abcdef-0123456789";
 
     private readonly WebApplication _app;
+    private readonly bool _keepFiles;
 
-    private TestHost(WebApplication app, string root, BlogHostOptions options, Uri address)
+    private TestHost(WebApplication app, string root, BlogHostOptions options, Uri address, bool keepFiles)
     {
         _app = app;
+        _keepFiles = keepFiles;
         Root = root;
         Options = options;
         Address = address;
@@ -31,7 +33,8 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestHost> StartAsync(string? hocon = null, IDictionary? environment = null, string? root = null)
+    /// <param name="keepFiles">Leave <paramref name="root"/> in place when disposed, for a next host over the same files.</param>
+    public static async Task<TestHost> StartAsync(string? hocon = null, IDictionary? environment = null, string? root = null, bool keepFiles = false)
     {
         root ??= Path.Combine(Path.GetTempPath(), "actorblog-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -44,7 +47,7 @@ public sealed class TestHost : IAsyncDisposable
         var app = BlogHost.Build(options, Serilog.Core.Logger.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestHost(app, root, options, new Uri(address));
+        return new TestHost(app, root, options, new Uri(address), keepFiles);
     }
 
     public HttpClient NewClient(string? token)
@@ -60,6 +63,7 @@ public sealed class TestHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_keepFiles) return;
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -25,7 +25,6 @@ public static class CatalogTestSupport
 /// </summary>
 public sealed class CorruptingReadTarget(IBackupTarget inner) : IBackupTarget
 {
-    public string Name => inner.Name;
     public string Describe() => "corrupting " + inner.Describe();
     public Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct) => inner.PutAsync(key, sourcePath, sha256Hex, ct);
     public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken ct) => inner.ListKeysAsync(prefix, ct);

@@ -1,4 +1,5 @@
 using System.Collections;
+using ActorBlog.Backup.Targets;
 using ActorBlog.Configuration;
 using ActorBlog.Tests.Infrastructure;
 
@@ -56,8 +57,17 @@ public sealed class SettingsTests : IDisposable
         };
         var (_, backup) = Load("actorblog.backup.target = file", env);
         Assert.Equal(BackupTargetKind.S3, backup.Target);
-        Assert.Equal(new S3Settings("http://127.0.0.1:9000", "fra1", "b", "actorblog", false), backup.S3);
+        Assert.Equal(new S3TargetOptions("http://127.0.0.1:9000", "fra1", "b", "actorblog", false, null, null), backup.S3);
         Assert.Equal(TimeSpan.FromSeconds(30), backup.Interval);
+    }
+
+    [Fact]
+    public void The_s3_settings_never_hold_the_keys_even_when_the_environment_has_them()
+    {
+        var env = new Hashtable { ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_BUCKET"] = "b", ["SPACES_KEY"] = "DO00KEY", ["SPACES_SECRET"] = "shh" };
+        var (_, backup) = Load(null, env);
+        Assert.Null(backup.S3.AccessKey);
+        Assert.Null(backup.S3.SecretKey);
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using ActorBlog.Backup.Retention;
+using ActorBlog.Backup.Targets;
 using ActorBlog.Configuration;
 using ActorBlog.Posts;
 
@@ -40,14 +42,13 @@ public sealed class TestBlog
         Interval = interval ?? TimeSpan.FromHours(1),
         Target = BackupTargetKind.File,
         RestoreIfMissing = false,
-        Compression = "zstd",
         CompressionLevel = 3,
         VerifyAfterUpload = true,
         TempDir = Path.Combine(root, "tmp"),
         StepTimeout = TimeSpan.FromMinutes(30),
         FilePath = Path.Combine(root, "backups"),
-        S3 = new S3Settings(null, "us-east-1", "", "", false),
-        Retention = new RetentionSettings(24, 7, 4, 12),
+        S3 = new S3TargetOptions(null, "us-east-1", "", "", false, null, null),
+        Retention = new RetentionRules(24, 7, 4, 12),
         Supervision = new SupervisionSettings(10, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0),
         DrillInterval = null,
     };

@@ -27,6 +27,12 @@ public sealed record BackupManifest(
 {
     public const int CurrentFormatVersion = 1;
 
+    /// <summary>
+    /// The replication lineage the snapshot belongs to: change objects under <c>changes/{lineage}/</c>
+    /// continue it from <see cref="Revision"/>. Null for backups taken without replication (or before it existed).
+    /// </summary>
+    public string? Lineage { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -8,7 +8,7 @@ namespace ActorBlog.Backup.Format;
 /// ends right after it, and its nonce must say so; that is how truncation, appended chunks and
 /// reordering are caught. Only authenticated plaintext is ever returned.
 /// </summary>
-public sealed class ChunkedAesGcmReadStream : Stream
+public sealed class ChunkedAesGcmReadStream : OneWayStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -32,15 +32,6 @@ public sealed class ChunkedAesGcmReadStream : Stream
 
     public override bool CanRead => true;
     public override bool CanWrite => false;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -48,9 +39,6 @@ public sealed class ChunkedAesGcmReadStream : Stream
             LoadChunk();
         return TakePlain(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -149,11 +137,6 @@ public sealed class ChunkedAesGcmReadStream : Stream
         if (read < wanted)
             throw new BackupCorruptException($"Encrypted backup is truncated in its {what}.");
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

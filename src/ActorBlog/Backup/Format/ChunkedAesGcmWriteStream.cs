@@ -8,7 +8,7 @@ namespace ActorBlog.Backup.Format;
 /// without <see cref="FinishAsync"/> leaves the output without its final chunk on purpose: an
 /// aborted encode must never produce an object that decrypts as complete.
 /// </summary>
-public sealed class ChunkedAesGcmWriteStream : Stream
+public sealed class ChunkedAesGcmWriteStream : OneWayStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -30,15 +30,6 @@ public sealed class ChunkedAesGcmWriteStream : Stream
 
     public override bool CanRead => false;
     public override bool CanWrite => !_finished;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -54,9 +45,6 @@ public sealed class ChunkedAesGcmWriteStream : Stream
             buffer = buffer[Buffer(buffer)..];
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
     {
@@ -121,11 +109,7 @@ public sealed class ChunkedAesGcmWriteStream : Stream
 
     private void EnsureWritable() => ObjectDisposedException.ThrowIf(_finished, this);
 
-    public override void Flush() { }
     public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,7 @@ namespace ActorBlog.Backup.Format;
 /// Passes bytes through in either direction and hashes exactly the bytes that passed, so the
 /// checksum of a backup describes the bytes the target holds without a second pass over them.
 /// </summary>
-internal sealed class HashingStream(Stream inner, bool leaveOpen) : Stream
+internal sealed class HashingStream(Stream inner, bool leaveOpen) : OneWayStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _hex;
@@ -18,15 +18,11 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen) : Stream
 
     public override bool CanRead => inner.CanRead;
     public override bool CanWrite => inner.CanWrite;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position
     {
         get => BytesHashed;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -35,9 +31,6 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen) : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         var n = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
@@ -45,16 +38,11 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen) : Stream
         return n;
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
         Append(buffer);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
     {
@@ -64,8 +52,6 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen) : Stream
 
     public override void Flush() => inner.Flush();
     public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void Append(ReadOnlySpan<byte> bytes)
     {

@@ -4,30 +4,18 @@ namespace ActorBlog.Backup.Format;
 /// Replays a few bytes already taken from a non-seekable stream (the sniffed magic number)
 /// before reading on from it, so the format can be detected without buffering the object.
 /// </summary>
-internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream rest) : OneWayStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
     public override bool CanRead => true;
     public override bool CanWrite => false;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         if (_prefix.IsEmpty) return rest.Read(buffer);
         return TakePrefix(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -42,9 +30,4 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
         _prefix = _prefix[n..];
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -35,10 +35,10 @@ public sealed class DatabaseInUse : IDisposable
         {
             connection.Open();
             // One statement per command: the lock is taken by the first read after exclusive mode is set.
-            Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
-            Execute(connection, "PRAGMA locking_mode = EXCLUSIVE");
-            Execute(connection, "BEGIN EXCLUSIVE");
-            Execute(connection, "SELECT count(*) FROM sqlite_master");
+            Sql.Scalar(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            Sql.Scalar(connection, "PRAGMA locking_mode = EXCLUSIVE");
+            Sql.Scalar(connection, "BEGIN EXCLUSIVE");
+            Sql.Scalar(connection, "SELECT count(*) FROM sqlite_master");
             return new DatabaseInUse(connection);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
@@ -53,20 +53,11 @@ public sealed class DatabaseInUse : IDisposable
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteScalar();
-    }
-
     public void Dispose()
     {
         try
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "ROLLBACK;";
-            command.ExecuteNonQuery();
+            Sql.Execute(_connection, "ROLLBACK;");
         }
         catch (SqliteException)
         {

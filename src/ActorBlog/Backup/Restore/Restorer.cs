@@ -22,8 +22,19 @@ public enum RestoreMode
     NewestGood,
 }
 
-/// <summary>A backup restored into a file and checked: checksum, integrity_check, revision and post count as its manifest says.</summary>
-public sealed record RestoredBackup(BackupManifest Backup, string Path, long SizeBytes, long StoredBytes, string Sha256, long Revision, long PostCount);
+/// <summary>
+/// A backup restored into a file and checked: checksum, integrity_check, revision and post count as its manifest
+/// says; then, unless one backup alone was asked for, brought forward by its change objects (<see cref="ChangeReplay"/>).
+/// </summary>
+public sealed record RestoredBackup(BackupManifest Backup, string Path, long SizeBytes, long StoredBytes, string Sha256, long Revision, long PostCount)
+{
+    public int ChangeObjects { get; init; }
+
+    public int Transactions { get; init; }
+
+    /// <summary>When the last transaction restored was committed; null when only the backup was restored.</summary>
+    public DateTimeOffset? CommittedAt { get; init; }
+}
 
 /// <summary>A backup passed over because its data is damaged or missing.</summary>
 public sealed record RejectedBackup(BackupManifest Backup, string Reason);
@@ -41,6 +52,8 @@ public sealed record RestoreOutcome(RestoredBackup Restored, IReadOnlyList<Rejec
 /// <param name="progress">Told what is happening, one line at a time, for a terminal or a log.</param>
 public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>? progress = null)
 {
+    private readonly ChangeReplay _replay = new(new Replication.ChangeCatalog(catalog.Target, catalog.Prefix), key, progress);
+
     /// <summary>
     /// The backups the selection allows, best first: by id exactly one; otherwise the newest (at or
     /// before <see cref="BackupSelection.At"/>) and then the older ones. Throws <see cref="RestoreException"/> when none fits.
@@ -163,7 +176,9 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         {
             if (!force)
                 throw new RestoreException($"{destination} already exists; pass --force to replace it");
-            // Held until the new file is in place, so a host starting meanwhile cannot open the old one.
+            // Held while the backup downloads and is checked, so no host opens the old file meanwhile. It is
+            // let go just before the swap (closing may fold a leftover WAL into the old file, whose -wal and
+            // -shm Install then removes), so a host started in that instant could still open the old file.
             guard = DatabaseInUse.TryLock(destination)
                     ?? throw new RestoreException($"{destination} is in use by a running host (or another program); stop it before restoring");
         }
@@ -196,8 +211,14 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         {
             try
             {
+                var changes = selection.Id is null ? await _replay.ListAsync(candidate, ct).ConfigureAwait(false) : [];
+                if (selection.At is { } at && !await _replay.BaseIsAtOrBeforeAsync(candidate, changes, at, ct).ConfigureAwait(false))
+                {
+                    progress?.Invoke($"Backup {candidate.Id} already holds commits after {at:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}: passed over for an older one");
+                    continue;
+                }
                 progress?.Invoke($"Downloading backup {candidate.Id} ({FormatBytes(candidate.StoredBytes)}) from {catalog.Target.Describe()} ...");
-                var restored = await RestoreToFileAsync(candidate, temp, ct).ConfigureAwait(false);
+                var restored = await RestoreWithChangesAsync(candidate, changes, selection.At, temp, ct).ConfigureAwait(false);
                 if (rejected.Count == 0 || mode == RestoreMode.NewestGood)
                     return (restored, rejected);
 
@@ -213,8 +234,29 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
                     throw new RestoreException(e.Message, e);
             }
         }
-        throw new RestoreException(
-            $"no good backup to restore: {string.Join("; ", rejected.Select(r => r.Reason))}");
+        throw new RestoreException(rejected.Count > 0
+            ? $"no good backup to restore: {string.Join("; ", rejected.Select(r => r.Reason))}"
+            : $"no backup holds only commits at or before {selection.At:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}");
+    }
+
+    /// <summary>
+    /// The backup, brought forward by every change object that continues it (up to <paramref name="until"/>);
+    /// with no <paramref name="changes"/>, the backup alone. Either way the file leaves its lineage and is checked again.
+    /// </summary>
+    public async Task<RestoredBackup> RestoreWithChangesAsync(
+        BackupManifest backup, IReadOnlyList<Replication.ChangeKey> changes, DateTimeOffset? until, string tempPath, CancellationToken ct)
+    {
+        var restored = await RestoreToFileAsync(backup, tempPath, ct).ConfigureAwait(false);
+        return await _replay.ApplyAsync(restored, changes, until, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest backup and the change objects that continue it, as the target lists them now; null when there is no backup.</summary>
+    public async Task<(BackupManifest Backup, IReadOnlyList<Replication.ChangeKey> Changes, long Reaches)?> NewestAsync(CancellationToken ct)
+    {
+        var newest = (await catalog.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault();
+        if (newest is null) return null;
+        var changes = await _replay.ListAsync(newest, ct).ConfigureAwait(false);
+        return (newest, changes, ReplayPlan.From(changes, newest.Revision, null).Reaches);
     }
 
     /// <summary>

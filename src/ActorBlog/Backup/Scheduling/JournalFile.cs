@@ -29,9 +29,7 @@ public static class JournalFile
         {
             using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
             connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA quick_check;";
-            return command.ExecuteScalar() as string == "ok";
+            return Sql.Scalar(connection, "PRAGMA quick_check;") as string == "ok";
         }
         catch (SqliteException)
         {

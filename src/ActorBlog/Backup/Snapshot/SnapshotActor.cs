@@ -4,8 +4,9 @@ namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>
 /// Makes the consistent copy of blog.db and streams it through zstd, SHA-256 and (with a key)
-/// AES-GCM into a staged file. The work runs off the dispatcher; the answer comes back as a message.
-/// A scheduled snapshot is skipped when the database revision has not moved since the last backup.
+/// AES-GCM into a staged file. The work runs off the dispatcher and stops when it is called off
+/// or the actor stops; the answer comes back as a message. A scheduled snapshot is skipped when
+/// the database revision has not moved since the last backup.
 /// </summary>
 public sealed class SnapshotActor : ReceiveActor
 {
@@ -19,26 +20,36 @@ public sealed class SnapshotActor : ReceiveActor
     public sealed record SnapshotFailed(string Id, string Error);
 
     /// <summary>What a snapshot needs to know; settings, read once by the host.</summary>
-    public sealed record Options(string DatabasePath, string TempDir, BackupCatalog Catalog, byte[]? Key, int CompressionLevel);
+    /// <param name="Catalog">Makes the catalog that names the backup's objects; the actor owns what it makes.</param>
+    public sealed record Options(string DatabasePath, string TempDir, Func<BackupCatalog> Catalog, byte[]? Key, int CompressionLevel);
+
+    private readonly StepWork _work = new();
+    private readonly BackupCatalog _catalog;
 
     public SnapshotActor(Options options)
     {
-        Receive<TakeSnapshot>(take =>
-        {
-            // Blocking SQLite reads run on the thread pool; only the answer comes back as a message.
-            Task.Run(() => Take(options, take)).PipeTo(Sender, Self,
-                failure: e => new SnapshotFailed(take.Id, BackupErrors.Describe(e)));
-        });
+        _catalog = options.Catalog();
+        Receive<TakeSnapshot>(take => _work.Run(Self, Sender, take.Id,
+            ct => Take(options, _catalog, take, ct),
+            e => new SnapshotFailed(take.Id, BackupErrors.Describe(e))));
+        Receive<StepWork.Done>(done => done.ReplyTo.Tell(_work.End(done)));
+        Receive<CancelStep>(cancel => _work.Cancel(cancel.Id));
     }
 
     public static Props Props(Options options) => Akka.Actor.Props.Create(() => new SnapshotActor(options));
 
-    private static async Task<object> Take(Options options, TakeSnapshot take)
+    protected override void PostStop()
+    {
+        _work.Dispose();
+        _catalog.Dispose();
+    }
+
+    private static async Task<object> Take(Options options, BackupCatalog catalog, TakeSnapshot take, CancellationToken ct)
     {
         if (take.UnlessRevision is { } last && SqliteSnapshot.CurrentRevision(options.DatabasePath) == last)
             return new SnapshotUnchanged(take.Id, last);
-        var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, options.Catalog, take.Id, take.CreatedAt,
-            options.Key, options.CompressionLevel, CancellationToken.None);
+        var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, catalog, take.Id, take.CreatedAt,
+            options.Key, options.CompressionLevel, ct);
         return new SnapshotTaken(prepared);
     }
 }

@@ -4,7 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>A consistent copy of the blog database, checked, with what it holds.</summary>
-public sealed record SnapshotFile(string Path, long Revision, long PostCount, long SizeBytes);
+public sealed record SnapshotFile(string Path, long Revision, long PostCount, long SizeBytes)
+{
+    /// <summary>The replication lineage the copy continues (see <see cref="Replication.Lineage"/>), or null.</summary>
+    public string? Lineage { get; init; }
+}
 
 /// <summary>
 /// Takes a point-in-time copy through SQLite's online backup API: every page under one read
@@ -26,10 +30,10 @@ public static class SqliteSnapshot
                 // A staging copy, checked below and deleted once encoded: never fsync it. Forcing
                 // its pages to disk costs the whole file in writes that otherwise die in the page
                 // cache, and on ext4 the live writer's own fsyncs queue behind them.
-                BlogDatabase.Execute(destination, "PRAGMA synchronous = OFF;");
+                Sql.Execute(destination, "PRAGMA synchronous = OFF;");
                 source.BackupDatabase(destination);
                 // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
-                BlogDatabase.Execute(destination, "PRAGMA journal_mode = DELETE;");
+                Sql.Execute(destination, "PRAGMA journal_mode = DELETE;");
             }
             return Inspect(destinationPath, "quick_check");
         }
@@ -47,23 +51,19 @@ public static class SqliteSnapshot
     public static SnapshotFile Inspect(string path, string check = "integrity_check")
     {
         using var connection = Open(path, SqliteOpenMode.ReadOnly);
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"PRAGMA {check};";
-            var result = command.ExecuteScalar() as string;
-            if (result != "ok")
-                throw new InvalidDataException($"the database copy failed {check}: {result}");
-        }
-        var revision = Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
-        var posts = Scalar(connection, "SELECT COUNT(*) FROM posts");
-        return new SnapshotFile(path, revision, posts, new FileInfo(path).Length);
+        var result = Sql.Scalar(connection, $"PRAGMA {check};") as string;
+        if (result != "ok")
+            throw new InvalidDataException($"the database copy failed {check}: {result}");
+        var revision = AsBlog(() => Schema.Revision(connection));
+        var posts = AsBlog(() => Sql.Long(connection, "SELECT COUNT(*) FROM posts"));
+        return new SnapshotFile(path, revision, posts, new FileInfo(path).Length) { Lineage = Replication.Lineage.Read(connection) };
     }
 
     /// <summary>The live database's revision: one indexed read, whatever the database's size.</summary>
     public static long CurrentRevision(string databasePath)
     {
         using var connection = Open(databasePath, SqliteOpenMode.ReadOnly);
-        return Scalar(connection, "SELECT value FROM meta WHERE key = 'revision'");
+        return AsBlog(() => Schema.Revision(connection));
     }
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
@@ -79,13 +79,12 @@ public static class SqliteSnapshot
         return connection;
     }
 
-    private static long Scalar(SqliteConnection connection, string sql)
+    /// <summary>Reads a file that should be a blog database; one that has not our tables says so.</summary>
+    private static long AsBlog(Func<long> read)
     {
         try
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+            return read();
         }
         catch (SqliteException e)
         {

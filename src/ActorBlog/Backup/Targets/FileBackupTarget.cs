@@ -15,8 +15,6 @@ public sealed class FileBackupTarget : IBackupTarget
         _root = Path.GetFullPath(rootDir);
     }
 
-    public string Name => "file";
-
     public string Describe() => $"file {_root}";
 
     /// <returns>Always false: a folder computes no checksum of its own, so the catalog reads the file back.</returns>

@@ -24,9 +24,6 @@ namespace ActorBlog.Backup.Targets;
 /// </summary>
 public interface IBackupTarget
 {
-    /// <summary>The kind of target ("file", "s3"), for logs and the backup state.</summary>
-    string Name { get; }
-
     /// <summary>
     /// Uploads the whole local file at <paramref name="sourcePath"/> as <paramref name="key"/>.
     /// When the task completes the object is durable and readable in full; a failed or cancelled

@@ -50,8 +50,6 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
             : new AmazonS3Client(config);
     }
 
-    public string Name => "s3";
-
     /// <summary>Keys per listing page; the store's default (1000) unless a test wants to see paging.</summary>
     internal int? ListPageSize { get; init; }
 

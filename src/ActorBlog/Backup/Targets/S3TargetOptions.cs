@@ -1,9 +1,12 @@
 namespace ActorBlog.Backup.Targets;
 
 /// <summary>
-/// Where an S3-compatible store is and how to reach it. <see cref="Endpoint"/> is null for AWS
-/// itself; DigitalOcean Spaces, MinIO or s3rver set it. Keys left null fall back to the SDK's
-/// default credential chain.
+/// Where an S3-compatible store is and how to reach it: the one record for it, read from
+/// <c>actorblog.backup.s3.*</c> into <c>BackupSettings.S3</c> (keys null) and given its keys from the
+/// environment only where a client is made. <see cref="Endpoint"/> is null for AWS itself;
+/// DigitalOcean Spaces, MinIO or s3rver set it. Keys left null fall back to the SDK's default
+/// credential chain. The defaults below serve code that builds one by hand; the shipped
+/// config/actorblog.conf states the same values for operators.
 /// </summary>
 public sealed record S3TargetOptions(
     string? Endpoint,

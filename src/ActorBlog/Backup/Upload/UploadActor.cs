@@ -9,6 +9,7 @@ namespace ActorBlog.Backup.Upload;
 /// retention when told. An upload that fails is answered, and then the actor stops, so its
 /// BackoffSupervisor starts a fresh one (with a fresh client to the store) after a pause. Stopping
 /// rather than throwing keeps an expected outage out of Akka's error log: the scheduler logs it once.
+/// The store client it made is disposed, and its transfers cancelled, when it stops.
 /// </summary>
 public sealed class UploadActor : ReceiveActor
 {
@@ -24,35 +25,39 @@ public sealed class UploadActor : ReceiveActor
 
     public sealed record RetentionFailed(string Error);
 
-    private sealed record Failed(Upload Request, IActorRef ReplyTo, Exception Cause);
+    private const string RetentionJob = "retention";
+    private readonly StepWork _work = new();
+    private readonly BackupCatalog _catalog;
 
     public UploadActor(Func<BackupCatalog> catalogFactory, bool verify)
     {
-        var catalog = catalogFactory();
+        _catalog = catalogFactory();
 
-        Receive<Upload>(upload =>
+        Receive<Upload>(upload => _work.Run(Self, Sender, upload.Backup.Manifest.Id,
+            async ct => new Uploaded(await BackupJob.UploadAsync(_catalog, upload.Backup, verify, ct)),
+            e =>
+            {
+                TempFiles.DeleteQuietly(upload.Backup.EncodedPath);
+                return new UploadFailed(upload.Backup.Manifest.Id, BackupErrors.Describe(e));
+            }));
+        Receive<ApplyRetention>(apply => _work.Run(Self, Sender, RetentionJob,
+            async ct => new RetentionApplied((await BackupJob.ApplyRetentionAsync(_catalog, apply.Rules, ct)).Select(m => m.Id).ToList()),
+            e => new RetentionFailed(BackupErrors.Describe(e))));
+        Receive<StepWork.Done>(done =>
         {
-            var replyTo = Sender;
-            BackupJob.UploadAsync(catalog, upload.Backup, verify, CancellationToken.None)
-                .PipeTo(Self, replyTo, success: m => new Uploaded(m), failure: e => new Failed(upload, replyTo, e));
+            var answer = _work.End(done);
+            done.ReplyTo.Tell(answer);
+            if (answer is UploadFailed) Context.Stop(Self);
         });
-        Receive<Uploaded>(uploaded => Sender.Tell(uploaded));
-        Receive<Failed>(failed =>
-        {
-            TempFiles.DeleteQuietly(failed.Request.Backup.EncodedPath);
-            var error = BackupErrors.Describe(failed.Cause);
-            failed.ReplyTo.Tell(new UploadFailed(failed.Request.Backup.Manifest.Id, error));
-            Context.Stop(Self);
-        });
-        Receive<ApplyRetention>(apply =>
-        {
-            BackupJob.ApplyRetentionAsync(catalog, apply.Rules, CancellationToken.None)
-                .PipeTo(Sender, Self,
-                    success: deleted => new RetentionApplied(deleted.Select(m => m.Id).ToList()),
-                    failure: e => new RetentionFailed(BackupErrors.Describe(e)));
-        });
+        Receive<CancelStep>(cancel => _work.Cancel(cancel.Id));
     }
 
     public static Props Props(Func<BackupCatalog> catalogFactory, bool verify) =>
         Akka.Actor.Props.Create(() => new UploadActor(catalogFactory, verify));
+
+    protected override void PostStop()
+    {
+        _work.Dispose();
+        _catalog.Dispose();
+    }
 }

@@ -61,6 +61,44 @@ public sealed class BackupHistoryTests
     public void Backoff_never_waits_longer_than_the_interval() =>
         Assert.Equal(TimeSpan.FromSeconds(30), BackupHistory.Backoff(20, Backoff, TimeSpan.FromSeconds(30)));
 
+    [Fact]
+    public void A_drill_is_due_one_drill_interval_after_the_first_verified_backup_then_after_each_drill()
+    {
+        var day = TimeSpan.FromDays(1);
+        var backedUp = Replay(new BackupVerified("a", T0, 5, 100));
+        Assert.Equal(T0 + day, backedUp.NextDrillAt(day));
+
+        var drilled = backedUp.Apply(new DrillRecorded(new DrillOutcome(T0.AddHours(30), "a", false, 10, "boom")));
+        Assert.Equal(T0.AddHours(30) + day, drilled.NextDrillAt(day));
+    }
+
+    [Fact]
+    public void No_drill_is_due_when_drills_are_off_or_nothing_was_backed_up()
+    {
+        Assert.Null(Replay(new BackupVerified("a", T0, 5, 100)).NextDrillAt(null));
+        Assert.Null(Replay(new BackupFailed("a", T0, "boom")).NextDrillAt(TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
+    public void Choosing_another_target_forgets_what_the_old_one_held_and_makes_a_backup_due_now()
+    {
+        var history = Replay(
+            new TargetChosen("file /old", T0),
+            new BackupVerified("a", T0, 5, 100),
+            new BackupFailed("b", T0.AddMinutes(5), "boom"),
+            new DrillRecorded(new DrillOutcome(T0.AddMinutes(6), "a", true, 10, null)));
+
+        var moved = history.Apply(new TargetChosen("s3://bucket/blog at AWS", T0.AddMinutes(10)));
+
+        Assert.Equal("s3://bucket/blog at AWS", moved.Target);
+        Assert.Null(moved.LastSuccess);
+        Assert.Null(moved.LastFailure);
+        Assert.Null(moved.LastDrill);
+        Assert.Equal(0, moved.ConsecutiveFailures);
+        Assert.Equal(history.EventCount + 1, moved.EventCount); // snapshots still come every N events
+        Assert.Equal(T0.AddMinutes(11), moved.NextDueAt(Hour, Backoff, null, T0.AddMinutes(11)));
+    }
+
     [Theory]
     [InlineData(1, "a", null, true)]
     [InlineData(2, "a", "a", false)]

@@ -1,9 +1,6 @@
 using System.Collections;
 using ActorBlog.Backup;
-using ActorBlog.Backup.Restore;
 using ActorBlog.Backup.Scheduling;
-using ActorBlog.Backup.Snapshot;
-using ActorBlog.Backup.Upload;
 using ActorBlog.Configuration;
 using ActorBlog.Tests.Infrastructure;
 using Akka.Actor;
@@ -24,6 +21,8 @@ public sealed class BackupSchedulerSpecs : TestKit
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        # A bound, not a pause: a loaded machine can take seconds to deliver an answer.
+        akka.test.single-expect-default = 30s
         """;
 
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -39,17 +38,13 @@ public sealed class BackupSchedulerSpecs : TestKit
 
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
-    private BackupCatalog Catalog(BackupSettings settings) => BackupCatalogFactory.Create(settings, Secrets.FromEnvironment(new Hashtable()));
+    private BackupCatalog Catalog(BackupSettings settings) => BackupCatalogFactory.Create(settings, NoSecrets);
 
-    private IActorRef StartScheduler(BackupSettings? settings = null, string name = "scheduler")
-    {
-        var s = settings ?? _settings;
-        var steps = new BackupScheduler.Steps(
-            SnapshotActor.Props(new SnapshotActor.Options(_blog.DatabasePath, s.TempDir, Catalog(s), null, 3)),
-            UploadActor.Props(() => Catalog(s), verify: true),
-            s.DrillInterval is null ? null : RestoreDrillActor.Props(new RestoreDrillActor.Options(() => Catalog(s), null, s.TempDir)));
-        return Sys.ActorOf(BackupScheduler.Props(s, steps), name);
-    }
+    /// <summary>The scheduler exactly as the host's WithBackups starts it: supervised, with its real steps.</summary>
+    private IActorRef StartScheduler(BackupSettings? settings = null, string name = "scheduler") =>
+        Sys.ActorOf(BackupActors.SupervisedScheduler(new BackupWiring(settings ?? _settings, NoSecrets, _blog.DatabasePath)), name);
+
+    private static readonly Secrets NoSecrets = Secrets.FromEnvironment(new Hashtable());
 
     private BackupStatus Status(IActorRef scheduler)
     {
@@ -78,18 +73,18 @@ public sealed class BackupSchedulerSpecs : TestKit
         _blog.AddPosts(3);
         var scheduler = StartScheduler();
 
-        var first = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded");
+        var first = AwaitStatus(scheduler, s => s.LastTick?.Result == TickResult.Uploaded);
         Assert.Equal(first.LastSuccess!.At + Interval, first.NextDueAt);
         Assert.Equal(1, StoredBackups());
 
         Clock.Advance(Interval);
-        var unchanged = AwaitStatus(scheduler, s => s.LastTick?.Result == "unchanged");
+        var unchanged = AwaitStatus(scheduler, s => s.LastTick?.Result == TickResult.Unchanged);
         Assert.Equal(first.LastSuccess, unchanged.LastSuccess);
         Assert.Equal(1, StoredBackups());
 
         _blog.AddPosts(1);
         Clock.Advance(Interval);
-        var second = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded" && s.LastSuccess!.Id != first.LastSuccess.Id);
+        var second = AwaitStatus(scheduler, s => s.LastTick?.Result == TickResult.Uploaded && s.LastSuccess!.Id != first.LastSuccess.Id);
         Assert.Equal(2, StoredBackups());
         Assert.False(second.InFlight);
         Assert.Equal(0, second.ConsecutiveFailures);
@@ -127,11 +122,17 @@ public sealed class BackupSchedulerSpecs : TestKit
         Assert.Equal(before.LastSuccess, recovered.LastSuccess);
         Assert.Equal(before.LastSuccess!.At + Interval, recovered.NextDueAt);
         Clock.Advance(TimeSpan.FromMinutes(49));
-        Assert.Null(Status(restarted).LastTick); // not due yet: a restart does not mean an extra backup
+        // Not due yet: a restart does not mean an extra backup. A due timer would have started one
+        // before this status was asked (TestScheduler sends due messages as Advance runs).
+        var waiting = Status(restarted);
+        Assert.False(waiting.InFlight);
+        Assert.Null(waiting.Current);
+        Assert.Null(waiting.LastTick);
+        Assert.Equal(before.LastSuccess, waiting.LastSuccess);
         Assert.Equal(1, StoredBackups());
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        AwaitStatus(restarted, s => s.LastTick?.Result == "uploaded");
+        AwaitStatus(restarted, s => s.LastTick?.Result == TickResult.Uploaded);
         Assert.Equal(2, StoredBackups());
     }
 
@@ -147,7 +148,7 @@ public sealed class BackupSchedulerSpecs : TestKit
         var snapshotBefore = await Child(scheduler, "snapshot");
         var uploadBefore = await Child(scheduler, "upload");
 
-        var failed = AwaitStatus(scheduler, s => s.LastTick?.Result == "failed");
+        var failed = AwaitStatus(scheduler, s => s.LastTick?.Result == TickResult.Failed);
 
         Assert.Equal(1, failed.ConsecutiveFailures);
         Assert.StartsWith("upload failed:", failed.LastFailure!.Error);
@@ -156,7 +157,7 @@ public sealed class BackupSchedulerSpecs : TestKit
 
         File.Delete(blocked.FilePath);
         Clock.Advance(TimeSpan.FromSeconds(1)); // one min-backoff: the upload actor restarts and the retry is due
-        var recovered = AwaitStatus(scheduler, s => s.LastTick?.Result == "uploaded");
+        var recovered = AwaitStatus(scheduler, s => s.LastTick?.Result == TickResult.Uploaded);
 
         Assert.Equal(0, recovered.ConsecutiveFailures);
         Assert.Equal(failed.LastFailure, recovered.LastFailure); // the scheduler kept its memory: it was not restarted
@@ -170,7 +171,7 @@ public sealed class BackupSchedulerSpecs : TestKit
     {
         IActorRef child = ActorRefs.Nobody;
         await AwaitAssertAsync(async () =>
-            child = await Sys.ActorSelection(scheduler.Path / $"{step}-supervisor" / step).ResolveOne(TimeSpan.FromSeconds(1)),
+            child = await Sys.ActorSelection(scheduler.Path / "scheduler" / $"{step}-supervisor" / step).ResolveOne(TimeSpan.FromSeconds(1)),
             TimeSpan.FromSeconds(10));
         return child;
     }
@@ -231,6 +232,50 @@ public sealed class BackupSchedulerSpecs : TestKit
         Assert.True(drilled.Degraded);
         Assert.Equal(0, drilled.ConsecutiveFailures); // the backups themselves still work; the drill is what failed
         Assert.Empty(Directory.EnumerateFiles(settings.TempDir));
+    }
+
+    [Fact]
+    public void A_changed_target_starts_its_schedule_afresh_and_never_shows_the_old_targets_backup()
+    {
+        _blog.AddPosts(2);
+        var scheduler = StartScheduler();
+        var old = AwaitStatus(scheduler, s => s.LastSuccess is not null && !s.InFlight);
+        Stop(scheduler);
+
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        var moved = _settings with { FilePath = _dir.File("other-backups") };
+        var restarted = StartScheduler(moved, "scheduler-moved");
+        var fresh = Status(restarted);
+
+        Assert.Null(fresh.LastSuccess); // that backup is in the old folder, not in this one
+        Assert.Equal(Clock.Now, fresh.NextDueAt); // due now, not an interval after a backup this target never got
+        var first = AwaitStatus(restarted, s => s.LastTick?.Result == TickResult.Uploaded);
+        Assert.NotEqual(old.LastSuccess!.Id, first.LastSuccess!.Id);
+        Assert.Equal(1, StoredBackups(moved));
+
+        // The choice is journalled: the same target again keeps its history and its schedule.
+        Stop(restarted);
+        var again = Status(StartScheduler(moved, "scheduler-moved-again"));
+        Assert.Equal(first.LastSuccess, again.LastSuccess);
+        Assert.Equal(first.LastSuccess.At + Interval, again.NextDueAt);
+    }
+
+    [Fact]
+    public void The_state_lists_the_warnings_found_at_start()
+    {
+        var scheduler = StartScheduler(); // backups beside the database, in one temp folder: one disk
+        var state = Status(scheduler);
+
+        var warning = Assert.Single(state.Warnings);
+        Assert.Contains(_settings.FilePath, warning);
+        Assert.False(state.Degraded); // a risk to point out, not a failure
+    }
+
+    private void Stop(IActorRef scheduler)
+    {
+        Watch(scheduler);
+        Sys.Stop(scheduler);
+        ExpectTerminated(scheduler);
     }
 
     protected override void Dispose(bool disposing)

@@ -18,6 +18,5 @@ public sealed class S3TargetOptionsTests
             Assert.DoesNotContain("DO00ACCESSKEYVALUE", text);
         }
         Assert.Equal("s3://blog-backups/prod (https://ams3.digitaloceanspaces.com, ams3)", target.Describe());
-        Assert.Equal("s3", target.Name);
     }
 }

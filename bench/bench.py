@@ -119,8 +119,9 @@ def nginx_exe():
 
 
 def build_host():
-    log("dotnet build src/ActorBlog.Host -c Release")
-    run(["dotnet", "build", os.path.join(ROOT, "src", "ActorBlog.Host"), "-c", "Release", "-o", HOST_DIR,
+    # Published as deploy/ installs it (publish-only settings apply), not a `dotnet build` output.
+    log("dotnet publish src/ActorBlog.Host -c Release")
+    run(["dotnet", "publish", os.path.join(ROOT, "src", "ActorBlog.Host"), "-c", "Release", "-o", HOST_DIR,
          "-nologo", "-v", "q", "-clp:ErrorsOnly"], timeout=900)
 
 

@@ -178,7 +178,21 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         var posts = await AllPostsAsync(client);
         if (whileRunning is not null) await whileRunning();
         Assert.Equal(0, await host.StopAsync());
-        return (posts, id);
+        return (posts, await NewestBackupAsync(id));
+    }
+
+    /// <summary>
+    /// The newest backup the target holds once the host has stopped: the one asked for, or a base
+    /// backup replication asked for a moment after it (its first commit starts a lineage), which
+    /// `restore` then rightly prefers. Either holds every post; the drills check the newest.
+    /// </summary>
+    private async Task<string> NewestBackupAsync(string requested)
+    {
+        var (exit, stdout, stderr) = await RunAsync("backups", "--json");
+        Assert.True(exit == 0, stderr);
+        var ids = JsonDocument.Parse(stdout).RootElement.EnumerateArray().Select(b => b.GetProperty("id").GetString()!).ToList();
+        Assert.Contains(requested, ids);
+        return ids[0];
     }
 
     /// <summary>Starts the blog again (after a restore) and reads every post through the API.</summary>

@@ -45,7 +45,7 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
             string? mismatch;
             try
             {
-                var (bytes, sha256) = await HashObjectAsync(manifest.DataKey, ct).ConfigureAwait(false);
+                var (bytes, sha256) = await target.HashAsync(manifest.DataKey, ct).ConfigureAwait(false);
                 mismatch = bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
                     ? $"read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent."
                     : null;
@@ -126,23 +126,6 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
     public Task<Stream> OpenDataAsync(BackupManifest manifest, CancellationToken ct) =>
         target.OpenReadAsync(manifest.DataKey, ct);
 
-    private async Task<(long Bytes, string Sha256)> HashObjectAsync(string key, CancellationToken ct)
-    {
-        var stream = await target.OpenReadAsync(key, ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[128 * 1024];
-            long total = 0;
-            int n;
-            while ((n = await stream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                total += n;
-            }
-            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        }
-    }
 
     private async Task<string> ReadManifestTextAsync(string key, CancellationToken ct)
     {

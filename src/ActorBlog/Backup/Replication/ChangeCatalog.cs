@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ActorBlog.Backup.Format;
 using ActorBlog.Backup.Targets;
 
@@ -37,7 +36,7 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
             var confirmed = await target.PutAsync(name.Key, staged, encoded.Sha256, ct).ConfigureAwait(false);
             if (verify || !confirmed)
             {
-                var (bytes, sha256) = await HashAsync(name.Key, ct).ConfigureAwait(false);
+                var (bytes, sha256) = await target.HashAsync(name.Key, ct).ConfigureAwait(false);
                 if (bytes != encoded.StoredBytes || sha256 != encoded.Sha256)
                 {
                     try { await target.DeleteAsync(name.Key, CancellationToken.None).ConfigureAwait(false); }
@@ -98,7 +97,7 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
     {
         try
         {
-            return (await HashAsync(change.Key, ct).ConfigureAwait(false)).Bytes < change.Bytes;
+            return (await target.HashAsync(change.Key, ct).ConfigureAwait(false)).Bytes < change.Bytes;
         }
         catch (BackupNotFoundException)
         {
@@ -106,21 +105,4 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
         }
     }
 
-    private async Task<(long Bytes, string Sha256)> HashAsync(string key, CancellationToken ct)
-    {
-        var stream = await target.OpenReadAsync(key, ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int n;
-            while ((n = await stream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                total += n;
-            }
-            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        }
-    }
 }

@@ -92,6 +92,9 @@ public sealed class CrashTests : IDisposable
         await using (var program = Start())
         {
             using var client = Client(await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)));
+            // The first status answer of a fresh program can take longer than the whole backup
+            // (recovery, first request): ask once before the backup, so the poll below sees it in flight.
+            await BackupState.AnsweringAsync(client);
             await BackupState.RequestAsync(client);
             await BackupState.UntilAsync(client, s => s.GetProperty("inFlight").GetBoolean(), "a backup in flight");
             await program.KillAsync();

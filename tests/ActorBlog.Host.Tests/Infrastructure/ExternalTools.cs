@@ -94,7 +94,7 @@ public sealed class ExternalTools : IAsyncLifetime
         if (File.Exists(marker)) return;
 
         using var timeout = new CancellationTokenSource(InstallTimeout);
-        await using var held = await AcquireLockAsync(Path.Combine(cache, ".install.lock"), timeout.Token);
+        await using var held = await ActorBlog.Tests.Infrastructure.S3rverFixture.AcquireLockAsync(Path.Combine(cache, ".install.lock"), timeout.Token);
         if (File.Exists(marker)) return; // another test process installed it while we waited
 
         foreach (var file in new[] { "package.json", "package-lock.json" })
@@ -105,22 +105,6 @@ public sealed class ExternalTools : IAsyncLifetime
         await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O"), timeout.Token);
     }
 
-    // An exclusive open is the lock; the OS drops it if the holder dies. .NET has no blocking wait for
-    // another process's file lock, so waiting is polling (bounded by the install timeout).
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
-    {
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-            }
-        }
-    }
 
     private static string CacheRoot() => Path.Combine(
         Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),

@@ -116,9 +116,12 @@ public sealed partial class S3rverFixture : IAsyncLifetime
         await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O"), timeout.Token);
     }
 
-    // An exclusive open is the lock; the OS drops it if the holder dies. Waiting is polling because
-    // .NET offers no blocking wait for another process's file lock.
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// A lock across test processes (npm installs into a shared cache). An exclusive open is the
+    /// lock; the OS drops it if the holder dies. Waiting is polling because .NET offers no blocking
+    /// wait for another process's file lock.
+    /// </summary>
+    internal static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
     {
         while (true)
         {

@@ -43,7 +43,9 @@ public static class Logging
     /// <summary>
     /// Akka's own logging, told the same level (it filters before Serilog sees anything). Its
     /// stdout logger, which prints in a format of its own before Serilog attaches or if Serilog is
-    /// slow to attach on a loaded machine, is silenced for JSON so stdout stays one object a line;
+    /// slow to attach on a loaded machine, is silenced in both formats, so every line has the
+    /// format the operator chose (one logging path: Serilog; seen in CI: a text-format run printed
+    /// CoordinatedShutdown's INFO line in Akka's format at exit);
     /// the longer start-up wait keeps it from taking over on a busy machine. Akka.Hosting already runs
     /// the coordinated shutdown when the host stops (SIGTERM too); Akka's own process-exit hook only
     /// ran it a second time, after Serilog had gone, printing its line on stdout in Akka's format.
@@ -56,7 +58,7 @@ public static class Logging
             LogThreshold.Error => "ERROR",
             _ => "INFO",
         }}
-        akka.stdout-loglevel = {(settings.Format == LogFormat.Json ? "OFF" : "WARNING")}
+        akka.stdout-loglevel = OFF
         akka.logger-startup-timeout = 30s
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """;

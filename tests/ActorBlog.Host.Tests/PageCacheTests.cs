@@ -47,6 +47,29 @@ public sealed class PageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_request_of_the_same_revision_is_served_from_the_cache_not_rendered_again()
+    {
+        using var reader = _host.NewClient(null);
+        await CreateAsync("Cached title");
+        Assert.Contains("Cached title", await reader.GetStringAsync("/"));
+
+        // Changed behind the store's back, so the revision stays: only a page kept from the first request
+        // can still show the old title. A page rendered again would show the new one.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_host.Options.Blog.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE posts SET title = 'Changed title' WHERE title = 'Cached title'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var served = await reader.GetStringAsync("/");
+        Assert.Contains("Cached title", served);
+        Assert.DoesNotContain("Changed title", served);
+        Assert.Contains("Changed title", await reader.GetStringAsync("/feed.xml")); // not requested before: rendered now
+    }
+
+    [Fact]
     public async Task A_draft_never_leaks_through_the_cache_and_each_query_string_is_its_own_page()
     {
         using var reader = _host.NewClient(null);

@@ -33,7 +33,8 @@ public static class ReaderPages
     /// </summary>
     public static IEndpointRouteBuilder MapReaderPages(this IEndpointRouteBuilder app)
     {
-        var pages = app.MapGroup("").AddEndpointFilter<PageCache>();
+        // The one PageCache from DI: AddEndpointFilter<PageCache>() would make a new, empty one per request.
+        var pages = app.MapGroup("").AddEndpointFilter(app.ServiceProvider.GetRequiredService<PageCache>());
         pages.MapMethods("/", GetAndHead, Home);
         pages.MapMethods("/posts/{slug}", GetAndHead, PostBySlug);
         pages.MapMethods("/tags", GetAndHead, TagIndex);

@@ -3,8 +3,8 @@ using Akka.Actor;
 namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>
-/// Makes the consistent copy of blog.db and streams it through zstd, SHA-256 and (with a key)
-/// AES-GCM into a staged file. The work runs off the dispatcher and stops when it is called off
+/// Makes the consistent copy of blog.db into a staged file, for the UploadActor to check, encode
+/// and store. The work runs off the dispatcher and stops when it is called off
 /// or the actor stops; the answer comes back as a message. A scheduled snapshot is skipped when
 /// the database revision has not moved since the last backup.
 /// </summary>

@@ -21,7 +21,11 @@ public sealed class SnapshotActor : ReceiveActor
 
     /// <summary>What a snapshot needs to know; settings, read once by the host.</summary>
     /// <param name="Catalog">Makes the catalog that names the backup's objects; the actor owns what it makes.</param>
-    public sealed record Options(string DatabasePath, string TempDir, Func<BackupCatalog> Catalog, byte[]? Key, int CompressionLevel);
+    public sealed record Options(string DatabasePath, string TempDir, Func<BackupCatalog> Catalog, byte[]? Key, int CompressionLevel)
+    {
+        /// <summary>zstd worker threads for the upload of what this snapshot stages.</summary>
+        public int CompressionWorkers { get; init; } = Format.BackupEncoder.DefaultCompressionWorkers;
+    }
 
     private readonly StepWork _work = new();
     private readonly BackupCatalog _catalog;
@@ -50,6 +54,6 @@ public sealed class SnapshotActor : ReceiveActor
             return new SnapshotUnchanged(take.Id, last);
         var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, catalog, take.Id, take.CreatedAt,
             options.Key, options.CompressionLevel, ct);
-        return new SnapshotTaken(prepared);
+        return new SnapshotTaken(prepared with { CompressionWorkers = options.CompressionWorkers });
     }
 }

@@ -12,6 +12,9 @@ public sealed record PreparedBackup(string Id, DateTimeOffset CreatedAt, string 
 {
     /// <summary>zstd worker threads (0: compress on the encoding thread itself).</summary>
     public int CompressionWorkers { get; init; } = BackupEncoder.DefaultCompressionWorkers;
+
+    /// <summary>The copy's quick_check already passed (<see cref="BackupJob.CheckAsync"/>); null: the upload runs it beside the encoder.</summary>
+    public SnapshotFile? Checked { get; init; }
 }
 
 /// <summary>
@@ -33,8 +36,15 @@ public static class BackupJob
     }
 
     /// <summary>
+    /// Runs quick_check on the staged copy now, so that the upload does not run it beside the
+    /// encoder: the host's choice, where a backup should take one core at a time, not the fastest path.
+    /// </summary>
+    public static async Task<PreparedBackup> CheckAsync(PreparedBackup prepared, CancellationToken ct) =>
+        prepared with { Checked = await Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), ct).ConfigureAwait(false) };
+
+    /// <summary>
     /// Encodes the snapshot (zstd, + AES-GCM, SHA-256) straight into the target while quick_check
-    /// runs on it beside; once both are done and the check passed, the catalog verifies what the
+    /// runs on it beside (unless it already ran); once both are done and the check passed, the catalog verifies what the
     /// store holds and writes the manifest last. A failed check stores nothing. The staged
     /// snapshot is removed either way.
     /// </summary>
@@ -46,7 +56,7 @@ public static class BackupJob
             {
                 // On its own thread, so the check and the encoder (whose zstd workers it also
                 // feeds) share the cores; the check reads the same, still cached, pages.
-                var check = Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), token);
+                var check = prepared.Checked is { } done ? Task.FromResult(done) : Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), token);
                 EncodedBackup encoded;
                 try
                 {

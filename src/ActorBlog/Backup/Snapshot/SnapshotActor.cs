@@ -3,8 +3,8 @@ using Akka.Actor;
 namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>
-/// Makes the consistent copy of blog.db into a staged file, for the UploadActor to check, encode
-/// and store. The work runs off the dispatcher and stops when it is called off
+/// Makes the consistent copy of blog.db into a staged file and runs quick_check on it, for the
+/// UploadActor to encode and store. The work runs off the dispatcher and stops when it is called off
 /// or the actor stops; the answer comes back as a message. A scheduled snapshot is skipped when
 /// the database revision has not moved since the last backup.
 /// </summary>
@@ -54,6 +54,15 @@ public sealed class SnapshotActor : ReceiveActor
             return new SnapshotUnchanged(take.Id, last);
         var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, catalog, take.Id, take.CreatedAt,
             options.Key, options.CompressionLevel, ct);
-        return new SnapshotTaken(prepared with { CompressionWorkers = options.CompressionWorkers });
+        // The check runs here, before the upload, not beside its encoder: the host wants one core busy, not speed.
+        try
+        {
+            return new SnapshotTaken(await BackupJob.CheckAsync(prepared with { CompressionWorkers = options.CompressionWorkers }, ct));
+        }
+        catch
+        {
+            TempFiles.DeleteQuietly(prepared.SnapshotPath);
+            throw;
+        }
     }
 }

@@ -5,8 +5,7 @@ using Akka.Actor;
 namespace ActorBlog.Backup.Upload;
 
 /// <summary>
-/// Streams a staged snapshot through the encoder into the target while quick_check runs on it,
-/// verifies what the store holds, and writes its manifest last (see <see cref="BackupJob.UploadAsync"/>); applies
+/// Streams a staged, checked snapshot through the encoder into the target, verifies what the store holds, and writes its manifest last (see <see cref="BackupJob.UploadAsync"/>); applies
 /// retention when told. An upload that fails is answered, and then the actor stops, so its
 /// BackoffSupervisor starts a fresh one (with a fresh client to the store) after a pause. Stopping
 /// rather than throwing keeps an expected outage out of Akka's error log: the scheduler logs it once.

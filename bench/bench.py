@@ -36,7 +36,7 @@ S3RVER_VERSION = "3.7.1"
 S3RVER_SCRIPT = os.path.join(CACHE, "s3rver", "node_modules", "s3rver", "bin", "s3rver.js")
 TOKEN = "bench-author-token-0123456789abcdef"
 BUCKET = "actorblog-bench"
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 T0 = time.monotonic()
 PROCS = []  # every Popen this script started, stopped in reverse order at exit
@@ -380,6 +380,11 @@ def blog_db(size_mb):
                 (slug, title, md, html, status, ts, ts, ts if status == "published" else None)).fetchone()[0]
             for i, tag in enumerate(rng.sample(tags, rng.randint(1, 5))):
                 con.execute("INSERT INTO post_tags (post_id, tag, position) VALUES (?,?,?)", (pid, tag, i))
+            if status == "published":
+                # The search index as the writer keeps it, so `serve` finds it complete and starts at once
+                # (an empty one is rebuilt first: 14 s at 100 MB, minutes at 1 GB).
+                con.execute("INSERT INTO post_search (rowid, title, body) VALUES (?,?,?)",
+                            (pid, title, re.sub(r"<[^>]+>", " ", html)))
         con.execute("UPDATE meta SET value = value + 500 WHERE key = 'revision'")
         con.execute("COMMIT")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -366,7 +366,7 @@ def blog_db(size_mb):
     n = 0
     while con.execute("PRAGMA page_count").fetchone()[0] * page_size < target:
         con.execute("BEGIN")
-        for _ in range(500):
+        for _ in range(100):
             n += 1
             md, html = post_markdown(rng, vocab, common, rng.randint(2048, 7168))
             title = sentence(rng, vocab, common, 3, 8).rstrip(".?!")
@@ -385,7 +385,7 @@ def blog_db(size_mb):
                 # (an empty one is rebuilt first: 14 s at 100 MB, minutes at 1 GB).
                 con.execute("INSERT INTO post_search (rowid, title, body) VALUES (?,?,?)",
                             (pid, title, re.sub(r"<[^>]+>", " ", html)))
-        con.execute("UPDATE meta SET value = value + 500 WHERE key = 'revision'")
+        con.execute("UPDATE meta SET value = value + 100 WHERE key = 'revision'")
         con.execute("COMMIT")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()

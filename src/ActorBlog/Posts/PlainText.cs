@@ -1,4 +1,5 @@
 using System.Text;
+using ActorBlog.Posts.Rendering;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -23,7 +24,20 @@ public static class PlainText
     private static readonly HashSet<string> NotProse = new(StringComparer.OrdinalIgnoreCase) { "pre", "table", "figure" };
 
     /// <summary>The HTML's text, whitespace collapsed, blocks separated by a space.</summary>
-    public static string FromHtml(string html) => Text(html, proseOnly: false);
+    public static string FromHtml(string html) => FromStrictHtml(html) ?? FromParsedHtml(html);
+
+    /// <summary>
+    /// The same text, read in one pass when the HTML is in <see cref="StrictHtml"/>'s form (as
+    /// the renderer writes it); null when it is not. A DOM would give the same words there.
+    /// </summary>
+    public static string? FromStrictHtml(string html)
+    {
+        var text = new StringBuilder(html.Length);
+        return StrictHtml.TryReadText(html, text, Blocks) ? Collapse(text.ToString()) : null;
+    }
+
+    /// <summary>The same text through AngleSharp's DOM, for any HTML.</summary>
+    internal static string FromParsedHtml(string html) => Text(html, proseOnly: false);
 
     private static string Text(string html, bool proseOnly)
     {

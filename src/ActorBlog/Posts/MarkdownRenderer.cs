@@ -65,9 +65,10 @@ public sealed partial class MarkdownRenderer
     public RenderedMarkdown Prepare(string markdown)
     {
         var document = Markdown.Parse(markdown, _pipeline);
-        if (!HasAuthorsMarkup(document))
+        var images = new List<LinkInline>();
+        if (IsPlain(document, images))
         {
-            OfferPageSizes(document);
+            OfferPageSizes(images);
             var html = document.ToHtml(_pipeline);
             if (PlainText.FromStrictHtml(html) is { } text) return new RenderedMarkdown(markdown, html, text, sanitized: false);
             return Sanitized(markdown, html);
@@ -84,15 +85,28 @@ public sealed partial class MarkdownRenderer
         return new RenderedMarkdown(markdown, clean, PlainText.FromHtml(clean), sanitized: true);
     }
 
-    /// <summary>Raw HTML, or attributes the author wrote ({key=value}): markup Markdig passes on as given, so the sanitizer decides.</summary>
-    private static bool HasAuthorsMarkup(MarkdownDocument document)
+    /// <summary>
+    /// False for raw HTML or attributes the author wrote ({key=value}): markup Markdig passes on as
+    /// given, so the sanitizer decides. Collects the images on the way (one walk of the tree).
+    /// </summary>
+    private static bool IsPlain(MarkdownObject node, List<LinkInline> images)
     {
-        foreach (var node in document.Descendants())
+        if (node is HtmlBlock or HtmlInline || node.TryGetAttributes() is { Properties.Count: > 0 }) return false;
+        switch (node)
         {
-            if (node is HtmlBlock or HtmlInline) return true;
-            if (node.TryGetAttributes() is { Properties.Count: > 0 }) return true;
+            case ContainerBlock blocks:
+                foreach (var block in blocks)
+                    if (!IsPlain(block, images)) return false;
+                break;
+            case LeafBlock { Inline: { } inline }:
+                return IsPlain(inline, images);
+            case ContainerInline inlines:
+                for (var child = inlines.FirstChild; child is not null; child = child.NextSibling)
+                    if (!IsPlain(child, images)) return false;
+                if (inlines is LinkInline { IsImage: true } image) images.Add(image);
+                break;
         }
-        return false;
+        return true;
     }
 
     internal static HtmlSanitizer CreateSanitizer()
@@ -117,11 +131,11 @@ public sealed partial class MarkdownRenderer
     }
 
     /// <summary>Images uploaded to the blog, in the Markdown's own tree (the strict road: no sanitizer to add them after).</summary>
-    private static void OfferPageSizes(MarkdownDocument document)
+    private static void OfferPageSizes(List<LinkInline> images)
     {
-        foreach (var link in document.Descendants<LinkInline>())
+        foreach (var link in images)
         {
-            if (!link.IsImage || link.Url is not { } src || PageSizes(src) is not { } sizes) continue;
+            if (link.Url is not { } src || PageSizes(src) is not { } sizes) continue;
             var attributes = link.GetAttributes();
             attributes.AddProperty("srcset", sizes.SrcSet);
             attributes.AddProperty("sizes", sizes.Sizes);

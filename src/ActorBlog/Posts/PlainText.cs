@@ -20,6 +20,8 @@ public static class PlainText
         "table", "tr", "td", "th", "figure", "figcaption", "hr", "dt", "dd",
     };
 
+    private static readonly StrictHtml Strict = new(Blocks);
+
     /// <summary>What an excerpt leaves out: code and tables read badly as a sentence.</summary>
     private static readonly HashSet<string> NotProse = new(StringComparer.OrdinalIgnoreCase) { "pre", "table", "figure" };
 
@@ -33,7 +35,7 @@ public static class PlainText
     public static string? FromStrictHtml(string html)
     {
         var text = new StringBuilder(html.Length);
-        return StrictHtml.TryReadText(html, text, Blocks) ? Collapse(text.ToString()) : null;
+        return Strict.TryReadText(html, text) ? Collapse(text.ToString()) : null;
     }
 
     /// <summary>The same text through AngleSharp's DOM, for any HTML.</summary>
@@ -83,21 +85,27 @@ public static class PlainText
         }
     }
 
+    /// <summary>Runs of whitespace become one space; none at either end.</summary>
     private static string Collapse(string s)
     {
         var result = new StringBuilder(s.Length);
-        var space = false;
-        foreach (var c in s)
+        var rest = s.AsSpan().TrimStart();
+        while (!rest.IsEmpty)
         {
-            if (char.IsWhiteSpace(c))
+            var space = rest.IndexOfAny(Whitespace);
+            if (space < 0)
             {
-                space = result.Length > 0;
-                continue;
+                result.Append(rest);
+                break;
             }
-            if (space) result.Append(' ');
-            space = false;
-            result.Append(c);
+            result.Append(rest[..space]);
+            rest = rest[space..].TrimStart();
+            if (!rest.IsEmpty) result.Append(' ');
         }
         return result.ToString();
     }
+
+    /// <summary>What char.IsWhiteSpace calls whitespace (TrimStart agrees).</summary>
+    private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(
+        "\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -13,16 +14,47 @@ namespace ActorBlog.Posts.Rendering;
 /// give. Anything else, however harmless, is refused: the caller then takes the slow road
 /// (HtmlSanitizer, AngleSharp). One pass, no allocation but the text.
 /// </summary>
-public static class StrictHtml
+public sealed class StrictHtml
 {
+    /// <summary>What the reader knows of an element: how it nests, and whether the text puts a space around it.</summary>
+    private sealed record Element(string Name, bool Phrasing, bool HoldsPhrasingOnly, bool HoldsElementsOnly, bool Void, bool Block, string[]? Parents);
+
+    /// <summary>By their spelling in the HTML, so reading a tag allocates nothing.</summary>
+    private readonly Dictionary<string, Element>.AlternateLookup<ReadOnlySpan<char>> _elements;
+
+    /// <param name="blocks">The elements the text separates by a space.</param>
+    public StrictHtml(IReadOnlySet<string> blocks)
+    {
+        var elements = new Dictionary<string, Element>(StringComparer.Ordinal);
+        foreach (var name in AllowedMarkup.Phrasing.Concat(AllowedMarkup.PhrasingBlocks).Concat(AllowedMarkup.FlowBlocks))
+        {
+            elements[name] = new Element(name,
+                Phrasing: AllowedMarkup.Phrasing.Contains(name),
+                HoldsPhrasingOnly: AllowedMarkup.Phrasing.Contains(name) || AllowedMarkup.PhrasingBlocks.Contains(name),
+                HoldsElementsOnly: name is "table" or "thead" or "tbody" or "tr" or "ul" or "ol" or "dl",
+                Void: AllowedMarkup.Void.Contains(name),
+                Block: blocks.Contains(name),
+                Parents: name switch
+                {
+                    "li" => ["ul", "ol"],
+                    "dt" or "dd" => ["dl"],
+                    "thead" or "tbody" => ["table"],
+                    "tr" => ["thead", "tbody"],
+                    "th" or "td" => ["tr"],
+                    "figcaption" => ["figure"],
+                    _ => null,
+                });
+        }
+        _elements = elements.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     /// <summary>
     /// Appends the text of <paramref name="html"/> to <paramref name="text"/>, a space around each
-    /// element of <paramref name="blocks"/>; false (with <paramref name="text"/> in any state)
-    /// when the HTML is not in the strict form.
+    /// block; false (with <paramref name="text"/> in any state) when the HTML is not in the strict form.
     /// </summary>
-    public static bool TryReadText(string html, StringBuilder text, IReadOnlySet<string> blocks)
+    public bool TryReadText(string html, StringBuilder text)
     {
-        var open = new List<string>(16);
+        var open = new List<Element>(16);
         var links = 0;
         var i = 0;
         while (i < html.Length)
@@ -33,7 +65,7 @@ public static class StrictHtml
             {
                 if (special > 0) run = run[..special];
                 // Tables, their row groups and rows, and lists hold elements only (whitespace aside): the parser moves other text.
-                if (HoldsElementsOnly(open) && !run.IsWhiteSpace()) return false;
+                if (open.Count > 0 && open[^1].HoldsElementsOnly && !run.IsWhiteSpace()) return false;
                 text.Append(run);
                 i += run.Length;
                 continue;
@@ -41,12 +73,12 @@ public static class StrictHtml
             switch (html[i])
             {
                 case '<':
-                    if (!ReadTag(html, ref i, open, ref links, out var name)) return false;
-                    if (blocks.Contains(name)) text.Append(' ');
+                    if (ReadTag(html, ref i, open, ref links) is not { } element) return false;
+                    if (element.Block) text.Append(' ');
                     break;
                 case '&':
                     if (!ReadReference(html, ref i, text)) return false;
-                    if (HoldsElementsOnly(open) && !char.IsWhiteSpace(text[^1])) return false;
+                    if (open.Count > 0 && open[^1].HoldsElementsOnly && !char.IsWhiteSpace(text[^1])) return false;
                     break;
                 default: // '>' unescaped, or NUL, which the parser drops
                     return false;
@@ -55,36 +87,35 @@ public static class StrictHtml
         return open.Count == 0;
     }
 
-    private static readonly System.Buffers.SearchValues<char> Specials = System.Buffers.SearchValues.Create("<&>\0");
+    private static readonly SearchValues<char> Specials = SearchValues.Create("<&>\0");
 
-    private static bool HoldsElementsOnly(List<string> open) => open.Count > 0 && ElementsOnly(open[^1]);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AttributeNames =
+        new HashSet<string>(AllowedMarkup.Attributes.Concat(AllowedMarkup.ImageSizes), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static bool ElementsOnly(string? element) => element is "table" or "thead" or "tbody" or "tr" or "ul" or "ol" or "dl";
-
-    private static bool ReadTag(string html, ref int i, List<string> open, ref int links, out string name)
+    /// <summary>A start or end tag: the element it opens or closes, or null when the tag is outside the strict form.</summary>
+    private Element? ReadTag(string html, ref int i, List<Element> open, ref int links)
     {
-        name = "";
         var closing = i + 1 < html.Length && html[i + 1] == '/';
         var start = i + (closing ? 2 : 1);
         var end = start;
         while (end < html.Length && html[end] is (>= 'a' and <= 'z') or (>= '0' and <= '9')) end++;
-        if (!Elements.TryGetValue(html.AsSpan(start, end - start), out var found)) return false;
-        name = found;
+        if (!_elements.TryGetValue(html.AsSpan(start, end - start), out var element)) return null;
+        var name = element.Name;
 
         if (closing)
         {
-            if (end >= html.Length || html[end] != '>' || open.Count == 0 || open[^1] != name) return false;
+            if (end >= html.Length || html[end] != '>' || open.Count == 0 || open[^1] != element) return null;
             open.RemoveAt(open.Count - 1);
             if (name == "a") links--;
             i = end + 1;
-            return true;
+            return element;
         }
 
-        if (!MayOpen(name, open, links)) return false;
+        if (!MayOpen(element, open.Count > 0 ? open[^1] : null, links)) return null;
         i = end;
         while (true)
         {
-            if (i >= html.Length) return false;
+            if (i >= html.Length) return null;
             if (html[i] == '>')
             {
                 i++;
@@ -94,47 +125,27 @@ public static class StrictHtml
             if (html[i] == '/' || html.AsSpan(i).StartsWith(" />"))
             {
                 var slash = html[i] == '/' ? i : i + 1;
-                if (!AllowedMarkup.Void.Contains(name) || slash + 1 >= html.Length || html[slash + 1] != '>') return false;
+                if (!element.Void || slash + 1 >= html.Length || html[slash + 1] != '>') return null;
                 i = slash + 2;
                 break;
             }
-            if (html[i] != ' ' || !ReadAttribute(html, ref i, name)) return false;
+            if (html[i] != ' ' || !ReadAttribute(html, ref i, name)) return null;
         }
 
-        if (!AllowedMarkup.Void.Contains(name))
+        if (!element.Void)
         {
-            open.Add(name);
+            open.Add(element);
             if (name == "a") links++;
         }
-        return true;
+        return element;
     }
 
-    /// <summary>Element names by their spelling in the HTML, so reading a tag allocates nothing.</summary>
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Elements =
-        new HashSet<string>(AllowedMarkup.Phrasing.Concat(AllowedMarkup.PhrasingBlocks).Concat(AllowedMarkup.FlowBlocks), StringComparer.Ordinal)
-            .GetAlternateLookup<ReadOnlySpan<char>>();
-
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AttributeNames =
-        new HashSet<string>(AllowedMarkup.Attributes.Concat(AllowedMarkup.ImageSizes), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
     /// <summary>Where an element may open so that the parser keeps it there.</summary>
-    private static bool MayOpen(string name, List<string> open, int links)
+    private static bool MayOpen(Element element, Element? parent, int links)
     {
-        var parent = open.Count > 0 ? open[^1] : null;
-        if (parent is not null && (AllowedMarkup.Phrasing.Contains(parent) || AllowedMarkup.PhrasingBlocks.Contains(parent))
-            && !AllowedMarkup.Phrasing.Contains(name))
-            return false;
-        if (name == "a" && links > 0) return false;
-        return name switch
-        {
-            "li" => parent is "ul" or "ol",
-            "dt" or "dd" => parent is "dl",
-            "thead" or "tbody" => parent is "table",
-            "tr" => parent is "thead" or "tbody",
-            "th" or "td" => parent is "tr",
-            "figcaption" => parent is "figure",
-            _ => !ElementsOnly(parent),
-        };
+        if (parent is { HoldsPhrasingOnly: true } && !element.Phrasing) return false;
+        if (element.Name == "a" && links > 0) return false;
+        return element.Parents is { } parents ? parent is not null && parents.Contains(parent.Name) : parent is not { HoldsElementsOnly: true };
     }
 
     /// <summary>

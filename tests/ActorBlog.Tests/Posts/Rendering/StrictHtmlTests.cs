@@ -63,4 +63,15 @@ public sealed class StrictHtmlTests
     [InlineData("<p onclick=\"alert(1)\">a <b>b</b></p>", "a b")]
     [InlineData("<details><summary>s</summary>d</details>", "sd")]
     public void Refused_html_still_has_its_words_through_the_dom(string html, string text) => Assert.Equal(text, PlainText.FromHtml(html));
+
+    [Fact]
+    public void Every_kind_of_whitespace_collapses_to_one_space_and_nothing_else_does()
+    {
+        for (var c = char.MinValue; c < char.MaxValue; c++)
+        {
+            if (c is '<' or '&' or '>' or '\0' || char.IsSurrogate(c)) continue;
+            var expected = char.IsWhiteSpace(c) ? "a b" : $"a{c}b";
+            Assert.Equal(expected, PlainText.FromStrictHtml($"<p>a{c}b</p>"));
+        }
+    }
 }

@@ -88,6 +88,7 @@ public static class BlogHost
             app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
                 Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
         app.UseSecurityHeaders();
+        app.UseCachedPages();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -63,8 +63,17 @@ public sealed class PageCacheTests : IAsyncLifetime
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
 
-        var served = await reader.GetStringAsync("/");
+        var response = await reader.GetAsync("/");
+        var served = await response.Content.ReadAsStringAsync();
         Assert.Contains("Cached title", served);
+        // Served ahead of routing, yet with every header a rendered page has.
+        Assert.Contains("script-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.NotNull(response.Headers.ETag);
+        var head = await reader.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(response.Headers.ETag, head.Headers.ETag);
         Assert.DoesNotContain("Changed title", served);
         Assert.Contains("Changed title", await reader.GetStringAsync("/feed.xml")); // not requested before: rendered now
     }

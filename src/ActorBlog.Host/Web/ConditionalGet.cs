@@ -21,6 +21,8 @@ internal static class ConditionalGet
     /// </summary>
     public static bool IsNotModified(HttpRequest request, IReadOnlyList<string> etags, DateTimeOffset? lastModified)
     {
+        // Most requests carry neither validator: answer those without parsing anything.
+        if (request.Headers.IfNoneMatch.Count == 0 && request.Headers.IfModifiedSince.Count == 0) return false;
         var requestHeaders = request.GetTypedHeaders();
         var ifNoneMatch = requestHeaders.IfNoneMatch;
         if (ifNoneMatch.Count > 0)

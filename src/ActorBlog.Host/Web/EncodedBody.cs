@@ -38,7 +38,7 @@ public sealed class EncodedBody
     /// <summary>Brotli if the client takes it, then gzip, else the bytes as they are (RFC 9110 12.5.3).</summary>
     public Variant Negotiate(HttpRequest request)
     {
-        if (!IsCompressible) return Identity;
+        if (!IsCompressible || request.Headers.AcceptEncoding.Count == 0) return Identity;
         var accepted = request.GetTypedHeaders().AcceptEncoding;
         if (accepted.Count == 0) return Identity;
         if (Accepts(accepted, "br")) return _brotli.Value;

@@ -9,6 +9,8 @@ namespace ActorBlog.Host.Web;
 /// so a page is served from here only if nothing could have changed it. An endpoint filter on the
 /// reader routes: the revision is read before the handler renders, so a page is never filed under
 /// a newer revision than its data. Only <see cref="PageResult"/>s are kept; 404s and redirects are not.
+/// <see cref="CachedPages.UseCachedPages"/> serves a hit early in the pipeline, before static files, authentication
+/// and routing, which cost more than the answer itself once the page is rendered.
 /// </summary>
 public sealed class PageCache(RevisionSignal revision) : IEndpointFilter
 {
@@ -20,8 +22,7 @@ public sealed class PageCache(RevisionSignal revision) : IEndpointFilter
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var request = context.HttpContext.Request;
-        var key = request.Path.Value + request.QueryString.Value;
+        var key = KeyOf(context.HttpContext.Request);
         var current = revision.Current;
         if (_entries.TryGetValue(key, out var hit) && hit.Revision == current) return hit.Page;
 
@@ -35,5 +36,35 @@ public sealed class PageCache(RevisionSignal revision) : IEndpointFilter
         return result;
     }
 
+    /// <summary>The page kept for this request's path and query at the current revision, if any.</summary>
+    public bool TryGet(HttpRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PageResult? page)
+    {
+        page = _entries.TryGetValue(KeyOf(request), out var hit) && hit.Revision == revision.Current ? hit.Page : null;
+        return page is not null;
+    }
+
+    private static string KeyOf(HttpRequest request) => request.Path.Value + request.QueryString.Value;
+
     private static object? Unwrap(object? result) => result is INestedHttpResult nested ? nested.Result : result;
+}
+
+public static class CachedPages
+{
+    /// <summary>
+    /// Answers a GET or HEAD whose page <see cref="PageCache"/> keeps for the current revision, before
+    /// static files, authentication and routing, which cost more than the answer once it is rendered.
+    /// Only reader routes put pages there and no reader page depends on who asks, so nothing the answer
+    /// needs is skipped. Use it after the security headers, which every answer carries.
+    /// </summary>
+    public static IApplicationBuilder UseCachedPages(this IApplicationBuilder app)
+    {
+        var cache = app.ApplicationServices.GetRequiredService<PageCache>();
+        return app.Use((context, next) =>
+        {
+            var request = context.Request;
+            return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && cache.TryGet(request, out var page)
+                ? page.ExecuteAsync(context)
+                : next(context);
+        });
+    }
 }

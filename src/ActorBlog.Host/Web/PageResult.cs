@@ -21,7 +21,11 @@ public sealed class PageResult : IResult
         CacheControl = cacheControl;
         // HTTP dates carry whole seconds; comparing at that precision keeps the two checks consistent.
         LastModified = lastModified is { } t ? TruncateToSeconds(t) : null;
+        _lastModifiedHeader = LastModified is { } m ? HeaderUtilities.FormatDate(m) : null;
     }
+
+    // Formatted once: a cached page is executed for every request of its revision.
+    private readonly string? _lastModifiedHeader;
 
     public EncodedBody Body { get; }
 
@@ -39,11 +43,11 @@ public sealed class PageResult : IResult
         var request = httpContext.Request;
         var response = httpContext.Response;
         var variant = Body.Negotiate(request);
-        var headers = response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(variant.ETag);
-        if (LastModified is { } modified) headers.LastModified = modified;
-        response.Headers.CacheControl = CacheControl;
-        if (Body.IsCompressible) response.Headers.Vary = HeaderNames.AcceptEncoding;
+        var headers = response.Headers;
+        headers.ETag = variant.ETag; // already a quoted strong tag
+        if (_lastModifiedHeader is not null) headers.LastModified = _lastModifiedHeader;
+        headers.CacheControl = CacheControl;
+        if (Body.IsCompressible) headers.Vary = HeaderNames.AcceptEncoding;
 
         if (ConditionalGet.IsNotModified(request, Body.AllETags, LastModified))
         {
@@ -53,7 +57,7 @@ public sealed class PageResult : IResult
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
-        if (variant.Encoding is { } encoding) response.Headers.ContentEncoding = encoding;
+        if (variant.Encoding is { } encoding) headers.ContentEncoding = encoding;
         response.ContentLength = variant.Bytes.Length;
         return HttpMethods.IsHead(request.Method)
             ? Task.CompletedTask

@@ -28,21 +28,25 @@ public static class BackupDecoder
     {
         var hashing = new HashingStream(stored, leaveOpen: true);
         using var _ = hashing;
+        // The download and its hashing run ahead on a task of their own while zstd decodes here;
+        // from now on only `ahead` reads `hashing`, and its end is the end of the object.
+        var ahead = new ReadAheadStream(hashing);
+        await using var __ = ahead.ConfigureAwait(false);
         long sizeBytes;
         try
         {
-            sizeBytes = await DecodeFramesAsync(hashing, destination, key, ct).ConfigureAwait(false);
+            sizeBytes = await DecodeFramesAsync(ahead, destination, key, ct).ConfigureAwait(false);
         }
         catch (BackupKeyException) when (expectedSha256 is not null)
         {
-            await DrainAsync(hashing, ct).ConfigureAwait(false);
+            await DrainAsync(ahead, ct).ConfigureAwait(false);
             if (!string.Equals(hashing.Sha256Hex, expectedSha256, StringComparison.OrdinalIgnoreCase))
                 throw Mismatch(hashing.Sha256Hex, expectedSha256);
             throw;
         }
 
         // Bytes after the end of the data (there should be none) still belong to the object's checksum.
-        await DrainAsync(hashing, ct).ConfigureAwait(false);
+        await DrainAsync(ahead, ct).ConfigureAwait(false);
         var decoded = new DecodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
         if (expectedSha256 is not null && !string.Equals(decoded.Sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
             throw Mismatch(decoded.Sha256, expectedSha256);

@@ -40,8 +40,21 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
         if (plan.HoleAfter is { } hole)
             throw new RestoreException(
                 $"the change objects after revision {hole} of lineage {backup.Lineage} are missing (the next one there starts later); {NewestRestorable(plan, backup)}");
-        if (plan.Chain.Count > 0)
-            progress?.Invoke($"Applying {plan.Chain.Count} change object(s) after backup {backup.Id} (revision {backup.Revision} to {plan.Reaches}) ...");
+        if (plan.Chain.Count == 0)
+        {
+            // Nothing to apply: the base as checked (integrity_check, revision, post count) is the result;
+            // it only leaves its lineage, in one transaction of SQLite's own, so it need not be checked again.
+            try
+            {
+                await Task.Run(() => LeaveLineage(restored.Path), ct).ConfigureAwait(false);
+            }
+            catch (SqliteException e)
+            {
+                throw new RestoreException($"backup {backup.Id} could not leave its lineage: {e.Message}", e);
+            }
+            return restored;
+        }
+        progress?.Invoke($"Applying {plan.Chain.Count} change object(s) after backup {backup.Id} (revision {backup.Revision} to {plan.Reaches}) ...");
 
         var reached = backup.Revision;
         DateTimeOffset? committedAt = null;
@@ -160,12 +173,16 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
     /// <summary>Page 1 now says WAL, as the live file did: make it a rollback-journal file again, leave the lineage, check it.</summary>
     private static SnapshotFile Standalone(string path)
     {
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-        {
-            connection.Open();
-            Sql.Execute(connection, "PRAGMA journal_mode = DELETE;");
-            Lineage.Clear(connection);
-        }
+        LeaveLineage(path);
         return SqliteSnapshot.Inspect(path, "integrity_check");
+    }
+
+    /// <summary>Rollback journal and no lineage; the commit (synchronous = FULL, SQLite's default) is on disk when this returns.</summary>
+    private static void LeaveLineage(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Sql.Execute(connection, "PRAGMA journal_mode = DELETE;");
+        Lineage.Clear(connection);
     }
 }

@@ -83,7 +83,7 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
     /// <summary>
     /// Downloads and decodes one backup into <paramref name="tempPath"/> (created with mode 600),
     /// checks the SHA-256 against the manifest, runs integrity_check and compares revision and post
-    /// count with the manifest, then fsyncs the file. Throws <see cref="BackupCorruptException"/> when the
+    /// count with the manifest, and fsyncs the file (beside the integrity_check). Throws <see cref="BackupCorruptException"/> when the
     /// backup is damaged or its data object is missing, <see cref="BackupKeyException"/> when the key is
     /// missing or wrong. The caller owns (and removes) the file either way.
     /// </summary>
@@ -101,7 +101,6 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
                 {
                     decoded = await BackupDecoder.DecodeAsync(stored, output, key, backup.Sha256, ct).ConfigureAwait(false);
                     await output.FlushAsync(ct).ConfigureAwait(false);
-                    output.Flush(flushToDisk: true);
                 }
             }
         }
@@ -123,6 +122,9 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         if (decoded.SizeBytes != backup.SizeBytes)
             throw new BackupCorruptException($"backup {backup.Id} decoded to {decoded.SizeBytes} bytes, but its manifest says {backup.SizeBytes}");
 
+        // The fsync waits on the disk while integrity_check reads the same pages from the page cache on a
+        // core: side by side, the file is on disk by the time it is known to be sound. Both must succeed.
+        var durable = Task.Run(() => FsyncFile(tempPath), CancellationToken.None);
         SnapshotFile inspected;
         try
         {
@@ -132,6 +134,12 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         {
             throw new BackupCorruptException($"backup {backup.Id} is not a sound database: {e.Message}", e);
         }
+        finally
+        {
+            // Never leave the fsync running on a file the caller is about to remove.
+            await durable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        await durable.ConfigureAwait(false);
         if (inspected.Revision != backup.Revision || inspected.PostCount != backup.PostCount)
             throw new BackupCorruptException(
                 $"backup {backup.Id} holds revision {inspected.Revision} with {inspected.PostCount} posts, " +
@@ -294,6 +302,12 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         }
         Durability.FsyncDirectory(directory);
         TempFiles.DeleteQuietly(moved.Select(m => m.Aside).ToArray());
+    }
+
+    private static void FsyncFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        file.Flush(flushToDisk: true);
     }
 
     private static string FormatBytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB" : $"{bytes} bytes";

@@ -1,4 +1,5 @@
 using System.Text;
+using ActorBlog.Posts.Rendering;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -19,11 +20,26 @@ public static class PlainText
         "table", "tr", "td", "th", "figure", "figcaption", "hr", "dt", "dd",
     };
 
+    private static readonly StrictHtml Strict = new(Blocks);
+
     /// <summary>What an excerpt leaves out: code and tables read badly as a sentence.</summary>
     private static readonly HashSet<string> NotProse = new(StringComparer.OrdinalIgnoreCase) { "pre", "table", "figure" };
 
     /// <summary>The HTML's text, whitespace collapsed, blocks separated by a space.</summary>
-    public static string FromHtml(string html) => Text(html, proseOnly: false);
+    public static string FromHtml(string html) => FromStrictHtml(html) ?? FromParsedHtml(html);
+
+    /// <summary>
+    /// The same text, read in one pass when the HTML is in <see cref="StrictHtml"/>'s form (as
+    /// the renderer writes it); null when it is not. A DOM would give the same words there.
+    /// </summary>
+    public static string? FromStrictHtml(string html)
+    {
+        var text = new StringBuilder(html.Length);
+        return Strict.TryReadText(html, text) ? Collapse(text.ToString()) : null;
+    }
+
+    /// <summary>The same text through AngleSharp's DOM, for any HTML.</summary>
+    internal static string FromParsedHtml(string html) => Text(html, proseOnly: false);
 
     private static string Text(string html, bool proseOnly)
     {
@@ -69,21 +85,27 @@ public static class PlainText
         }
     }
 
+    /// <summary>Runs of whitespace become one space; none at either end.</summary>
     private static string Collapse(string s)
     {
         var result = new StringBuilder(s.Length);
-        var space = false;
-        foreach (var c in s)
+        var rest = s.AsSpan().TrimStart();
+        while (!rest.IsEmpty)
         {
-            if (char.IsWhiteSpace(c))
+            var space = rest.IndexOfAny(Whitespace);
+            if (space < 0)
             {
-                space = result.Length > 0;
-                continue;
+                result.Append(rest);
+                break;
             }
-            if (space) result.Append(' ');
-            space = false;
-            result.Append(c);
+            result.Append(rest[..space]);
+            rest = rest[space..].TrimStart();
+            if (!rest.IsEmpty) result.Append(' ');
         }
         return result.ToString();
     }
+
+    /// <summary>What char.IsWhiteSpace calls whitespace (TrimStart agrees).</summary>
+    private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(
+        "\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
 }

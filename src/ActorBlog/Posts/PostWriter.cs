@@ -14,6 +14,7 @@ namespace ActorBlog.Posts;
 public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer renderer, TimeProvider clock, ICommitHook? hook = null) : IDisposable
 {
     private readonly MediaWriter _media = new(connection);
+    private readonly PreparedCommands _sql = new(connection);
 
     /// <summary>Transactions committed by this writer, for tests and benchmarks of group commit.</summary>
     public long Commits { get; private set; }
@@ -46,7 +47,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             transaction.Rollback();
             return results;
         }
-        var revision = Sql.Long(connection, "UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
+        var revision = _sql.Long("UPDATE meta SET value = value + $n WHERE key = 'revision' RETURNING value", transaction, ("$n", writes));
         hook?.Committing(connection, transaction);
         transaction.Commit();
         Revision = revision;
@@ -60,6 +61,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
     {
         try
         {
+            _sql.Dispose();
             BlogDatabase.Checkpoint(connection);
         }
         finally
@@ -89,14 +91,14 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
             PostValidation.NormalizeTags(input.Tags), status, now, now, publishedAt, 1);
 
         Exec(tx, "DELETE FROM slug_history WHERE slug = $slug", ("$slug", slug));
-        var id = Sql.Long(connection, """
+        var id = _sql.Long("""
             INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)
             VALUES ($slug, $title, $markdown, $html, $status, $created, $updated, $published, 1)
             RETURNING id
             """, tx, Params(post));
         post = post with { Id = id };
         WriteTags(post, tx);
-        SearchIndex.Write(connection, tx, post, rendered.Text);
+        SearchIndex.Write(_sql, tx, post, rendered.Text);
         return new PostSaved(post, Created: true);
     }
 
@@ -148,7 +150,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
         WriteTags(post, tx);
         // The index holds title, text and whether the post is published; a new slug or tags leave it as it is.
         if (rendered is not null || post.Title != current.Title || post.Status != current.Status)
-            SearchIndex.Write(connection, tx, post, rendered?.Text ?? PlainText.FromHtml(post.Html));
+            SearchIndex.Write(_sql, tx, post, rendered?.Text ?? PlainText.FromHtml(post.Html));
         return new PostSaved(post, Created: false);
     }
 
@@ -165,19 +167,18 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
     {
         if (Load(d.Id, tx) is null) return new PostNotFound(d.Id);
         Exec(tx, "DELETE FROM posts WHERE id = $id", ("$id", d.Id));
-        SearchIndex.Remove(connection, tx, d.Id);
+        SearchIndex.Remove(_sql, tx, d.Id);
         return new PostDeleted(d.Id);
     }
 
     private Post? Load(long id, SqliteTransaction tx)
     {
-        using var command = Sql.Command(connection, $"SELECT {PostRows.Columns} FROM posts WHERE id = $id", tx, ("$id", id));
-        return PostRows.Read(command).FirstOrDefault();
+        return PostRows.Read(_sql.For(LoadById, tx, ("$id", id))).FirstOrDefault();
     }
 
     private long? SlugOwner(string slug, SqliteTransaction tx)
     {
-        var id = Sql.Long(connection, "SELECT id FROM posts WHERE slug = $slug", tx, ("$slug", slug));
+        var id = _sql.Long("SELECT id FROM posts WHERE slug = $slug", tx, ("$slug", slug));
         return id == 0 ? null : id;
     }
 
@@ -203,5 +204,7 @@ public sealed class PostWriter(SqliteConnection connection, MarkdownRenderer ren
     ];
 
     private void Exec(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters) =>
-        Sql.Execute(connection, sql, tx, parameters);
+        _sql.Execute(sql, tx, parameters);
+
+    private const string LoadById = $"SELECT {PostRows.Columns} FROM posts WHERE id = $id";
 }

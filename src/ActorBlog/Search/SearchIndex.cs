@@ -11,27 +11,16 @@ namespace ActorBlog.Search;
 public static class SearchIndex
 {
     /// <summary>Puts the post in the index if it is published, takes it out otherwise.</summary>
-    public static void Write(SqliteConnection connection, SqliteTransaction transaction, Post post, string text)
+    internal static void Write(PreparedCommands sql, SqliteTransaction transaction, Post post, string text)
     {
-        Remove(connection, transaction, post.Id);
+        Remove(sql, transaction, post.Id);
         if (post.Status != PostStatus.Published) return;
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO post_search (rowid, title, body) VALUES ($id, $title, $body)";
-        command.Parameters.AddWithValue("$id", post.Id);
-        command.Parameters.AddWithValue("$title", post.Title);
-        command.Parameters.AddWithValue("$body", text);
-        command.ExecuteNonQuery();
+        sql.Execute("INSERT INTO post_search (rowid, title, body) VALUES ($id, $title, $body)", transaction,
+            ("$id", post.Id), ("$title", post.Title), ("$body", text));
     }
 
-    public static void Remove(SqliteConnection connection, SqliteTransaction transaction, long postId)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM post_search WHERE rowid = $id";
-        command.Parameters.AddWithValue("$id", postId);
-        command.ExecuteNonQuery();
-    }
+    internal static void Remove(PreparedCommands sql, SqliteTransaction transaction, long postId) =>
+        sql.Execute("DELETE FROM post_search WHERE rowid = $id", transaction, ("$id", postId));
 
     /// <summary>
     /// Rebuilds the index when it does not hold exactly the published posts: right after the

@@ -1,4 +1,3 @@
-using System.Net;
 using ColorCode;
 using ColorCode.Common;
 using ColorCode.Parsing;
@@ -79,11 +78,29 @@ public sealed class HighlightedCodeBlocks : IMarkdownExtension
             var offset = 0;
             foreach (var (index, _, text) in marks)
             {
-                _html.Append(WebUtility.HtmlEncode(parsedSourceCode[offset..index]));
+                AppendText(_html, parsedSourceCode.AsSpan(offset, index - offset));
                 _html.Append(text);
                 offset = index;
             }
-            _html.Append(WebUtility.HtmlEncode(parsedSourceCode[offset..]));
+            AppendText(_html, parsedSourceCode.AsSpan(offset));
+        }
+
+        /// <summary>
+        /// Text as an HTML serializer writes it: &amp;, &lt; and &gt; escaped, quotes and every other
+        /// character as they are (WebUtility.HtmlEncode also writes é as &amp;#233;, which reads the same but is not the strict form).
+        /// </summary>
+        private static void AppendText(System.Text.StringBuilder html, ReadOnlySpan<char> text)
+        {
+            foreach (var c in text)
+            {
+                switch (c)
+                {
+                    case '&': html.Append("&amp;"); break;
+                    case '<': html.Append("&lt;"); break;
+                    case '>': html.Append("&gt;"); break;
+                    default: html.Append(c); break;
+                }
+            }
         }
 
         private static void Collect(Scope scope, List<(int, int, string)> marks, ref int order)

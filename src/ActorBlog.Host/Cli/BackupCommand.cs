@@ -23,8 +23,7 @@ public static class BackupCommand
         Progress.Step($"Snapshotting {blog.DatabasePath} ...");
         var prepared = await BackupJob.PrepareAsync(blog.DatabasePath, backup.TempDir, context.Catalog, id, createdAt,
             secrets.BackupKey, backup.CompressionLevel, ct);
-        Progress.Step($"Uploading {Progress.Bytes(prepared.Manifest.StoredBytes)} to {context.Catalog.Target.Describe()} ...");
-        Progress.Expect(prepared.Manifest.DataKey, prepared.Manifest.StoredBytes); // the read-back that verifies it
+        Progress.Step($"Checking, encoding and uploading to {context.Catalog.Target.Describe()} ...");
         var manifest = await Progress.ShowAsync(() => BackupJob.UploadAsync(context.Catalog, prepared, backup.VerifyAfterUpload, ct));
         var deleted = await BackupJob.ApplyRetentionAsync(context.Catalog, backup.Retention, ct);
 

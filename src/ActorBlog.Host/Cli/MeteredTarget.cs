@@ -23,6 +23,22 @@ public sealed class MeteredTarget(IBackupTarget inner) : IBackupTarget
         return confirmed;
     }
 
+    /// <summary>Counts what goes up, and then knows the size of the read-back that verifies it.</summary>
+    public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        if (IsManifest(key)) return await inner.PutStreamAsync(key, write, ct);
+        var transfer = Progress.Start($"Uploading {Path.GetFileName(key)}", null, indeterminate: true);
+        long bytes = 0;
+        var confirmed = await inner.PutStreamAsync(key, (stream, token) => write(new CountingWriteStream(stream, n =>
+        {
+            bytes += n;
+            transfer.Moved(n);
+        }), token), ct);
+        transfer.Done();
+        Progress.Expect(key, bytes);
+        return confirmed;
+    }
+
     public async Task<Stream> OpenReadAsync(string key, CancellationToken ct)
     {
         var stream = await inner.OpenReadAsync(key, ct);
@@ -61,6 +77,26 @@ public sealed class MeteredTarget(IBackupTarget inner) : IBackupTarget
     }
 
     private const int ManifestLimit = 64 * 1024;
+
+    private sealed class CountingWriteStream(Stream inner, Action<int> wrote) : Backup.Format.OneWayStream
+    {
+        public override bool CanRead => false;
+        public override bool CanWrite => true;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+        {
+            await inner.WriteAsync(buffer, ct);
+            wrote(buffer.Length);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            wrote(buffer.Length);
+        }
+
+        public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+    }
 
     private sealed class CountingStream(Stream inner, Progress.Transfer transfer) : Stream
     {

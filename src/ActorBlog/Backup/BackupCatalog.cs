@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using ActorBlog.Backup.Format;
 using ActorBlog.Backup.Targets;
@@ -28,61 +27,79 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
     public string ManifestKeyFor(string id) => BackupNaming.ManifestKey(prefix, id);
 
     /// <summary>
-    /// Uploads the encoded data file, checks that the target holds exactly the bytes the manifest
-    /// describes, and only then writes the manifest. The check reads the object back and hashes it;
-    /// without <paramref name="verify"/> it is skipped only when the store confirmed a checksum of its own.
-    /// Throws <see cref="BackupVerificationException"/>, after removing the data object, when it does not.
+    /// Stores one backup: <paramref name="writeData"/> streams the encoded data object into the
+    /// target (no staging file) and returns the manifest that describes what it wrote, once its own
+    /// checks passed; a writer that throws leaves nothing stored. Then the catalog checks that the
+    /// target holds exactly the bytes the manifest describes, and only then writes the manifest. The
+    /// check reads the object back and hashes it; without <paramref name="verify"/> it is skipped
+    /// only when the store confirmed a checksum of its own. Throws <see cref="BackupVerificationException"/>,
+    /// after removing the data object, when it does not.
     /// </summary>
-    public async Task<BackupManifest> StoreAsync(string encodedFilePath, BackupManifest manifest, bool verify, CancellationToken ct)
+    public async Task<BackupManifest> StoreAsync(string id, bool encrypted, Func<Stream, CancellationToken, Task<BackupManifest>> writeData,
+        bool verify, CancellationToken ct)
+    {
+        var dataKey = DataKeyFor(id, encrypted);
+        BackupManifest? written = null;
+        var confirmedByStore = await target.PutStreamAsync(dataKey, async (stream, token) =>
+        {
+            var manifest = await writeData(stream, token).ConfigureAwait(false);
+            // Checked before the target completes the object, so a wrong manifest leaves nothing behind.
+            if (manifest.Id != id || manifest.DataKey != dataKey)
+                throw new ArgumentException($"Manifest of backup {manifest.Id} at '{manifest.DataKey}' does not describe backup {id} at '{dataKey}'.");
+            written = manifest;
+        }, ct).ConfigureAwait(false);
+
+        var stored = written!;
+        if (verify || !confirmedByStore) await VerifyAsync(stored, ct).ConfigureAwait(false);
+
+        var json = Encoding.UTF8.GetBytes(BackupManifest.Serialize(stored));
+        await target.PutStreamAsync(ManifestKeyFor(id), (stream, token) => stream.WriteAsync(json, token).AsTask(), ct).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>Stores a backup already encoded into a local file, described by <paramref name="manifest"/>; as above.</summary>
+    public Task<BackupManifest> StoreAsync(string encodedFilePath, BackupManifest manifest, bool verify, CancellationToken ct)
     {
         if (manifest.DataKey != DataKeyFor(manifest.Id, manifest.Encrypted))
             throw new ArgumentException($"Manifest data key '{manifest.DataKey}' is not where backup {manifest.Id} belongs.", nameof(manifest));
-
-        var confirmedByStore = await target.PutAsync(manifest.DataKey, encodedFilePath, manifest.Sha256, ct).ConfigureAwait(false);
-
-        if (verify || !confirmedByStore)
+        return StoreAsync(manifest.Id, manifest.Encrypted, async (stream, token) =>
         {
-            string? mismatch;
-            try
-            {
-                var (bytes, sha256) = await target.HashAsync(manifest.DataKey, ct).ConfigureAwait(false);
-                mismatch = bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
-                    ? $"read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent."
-                    : null;
-            }
-            catch (BackupCorruptException e)
-            {
-                // The store's own checksum caught it before ours could: the same failed verification.
-                mismatch = $"read back from {target.Describe()} damaged: {e.Message}";
-            }
-            if (mismatch is not null)
-            {
-                // Never leave an unverified object behind; with no manifest nothing lists it, so a failed delete is only noted.
-                var cleanup = "";
-                try
-                {
-                    await target.DeleteAsync(manifest.DataKey, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    cleanup = $" Removing the data object failed too: {e.Message}";
-                }
-                throw new BackupVerificationException($"Backup {manifest.Id} {mismatch}{cleanup}");
-            }
-        }
+            var file = new FileStream(encodedFilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (file.ConfigureAwait(false))
+                await file.CopyToAsync(stream, 1024 * 1024, token).ConfigureAwait(false);
+            return manifest;
+        }, verify, ct);
+    }
 
-        var manifestFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(encodedFilePath))!, $".{manifest.Id}.manifest.{Guid.NewGuid():N}.tmp");
+    /// <summary>Reads the data object back; removes it and throws when it is not what the manifest describes.</summary>
+    private async Task VerifyAsync(BackupManifest manifest, CancellationToken ct)
+    {
+        string? mismatch;
         try
         {
-            var json = Encoding.UTF8.GetBytes(BackupManifest.Serialize(manifest));
-            await File.WriteAllBytesAsync(manifestFile, json, ct).ConfigureAwait(false);
-            await target.PutAsync(ManifestKeyFor(manifest.Id), manifestFile, Convert.ToHexStringLower(SHA256.HashData(json)), ct).ConfigureAwait(false);
+            var (bytes, sha256) = await target.HashAsync(manifest.DataKey, ct).ConfigureAwait(false);
+            mismatch = bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
+                ? $"read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent."
+                : null;
         }
-        finally
+        catch (BackupCorruptException e)
         {
-            File.Delete(manifestFile);
+            // The store's own checksum caught it before ours could: the same failed verification.
+            mismatch = $"read back from {target.Describe()} damaged: {e.Message}";
         }
-        return manifest;
+        if (mismatch is null) return;
+
+        // Never leave an unverified object behind; with no manifest nothing lists it, so a failed delete is only noted.
+        var cleanup = "";
+        try
+        {
+            await target.DeleteAsync(manifest.DataKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            cleanup = $" Removing the data object failed too: {e.Message}";
+        }
+        throw new BackupVerificationException($"Backup {manifest.Id} {mismatch}{cleanup}");
     }
 
     /// <summary>

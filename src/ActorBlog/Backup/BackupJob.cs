@@ -4,56 +4,88 @@ using ActorBlog.Backup.Snapshot;
 
 namespace ActorBlog.Backup;
 
-/// <summary>A backup staged on local disk, encoded and hashed, ready to upload.</summary>
-public sealed record PreparedBackup(BackupManifest Manifest, string EncodedPath);
+/// <summary>
+/// A consistent copy of the database staged on local disk, with what its upload needs: the
+/// encryption key (or null) and zstd's level and worker threads.
+/// </summary>
+public sealed record PreparedBackup(string Id, DateTimeOffset CreatedAt, string SnapshotPath, byte[]? Key, int CompressionLevel)
+{
+    /// <summary>zstd worker threads (0: compress on the encoding thread itself).</summary>
+    public int CompressionWorkers { get; init; } = BackupEncoder.DefaultCompressionWorkers;
+
+    /// <summary>The copy's quick_check already passed (<see cref="BackupJob.CheckAsync"/>); null: the upload runs it beside the encoder.</summary>
+    public SnapshotFile? Checked { get; init; }
+}
 
 /// <summary>
 /// The steps of one backup as plain async functions: the actors run them with PipeTo, the CLI
-/// runs them in a row. Snapshot and encoding stage under a private temp directory and clean up
-/// after themselves, whatever happens.
+/// runs them in a row. The snapshot stages under a private temp directory; the upload streams it
+/// through the encoder into the target and removes it, whatever happens.
 /// </summary>
 public static class BackupJob
 {
-    /// <summary>Snapshot (SQLite backup API + quick_check), then zstd (+ AES-GCM) + SHA-256 into a staged file.</summary>
+    /// <summary>Snapshot through the SQLite backup API into a staged file (checked during the upload).</summary>
     public static async Task<PreparedBackup> PrepareAsync(
         string databasePath, string tempDir, BackupCatalog catalog, string id, DateTimeOffset createdAt,
         byte[]? key, int compressionLevel, CancellationToken ct)
     {
         TempFiles.EnsurePrivateDirectory(tempDir);
         var snapshotPath = TempFiles.PathFor(tempDir, id + ".snapshot.db");
-        var encodedPath = TempFiles.PathFor(tempDir, id + ".encoded");
-        try
-        {
-            var snapshot = await Task.Run(() => SqliteSnapshot.Take(databasePath, snapshotPath), ct).ConfigureAwait(false);
-            var encoded = await BackupEncoder.EncodeFileAsync(snapshotPath, encodedPath, key, compressionLevel, ct).ConfigureAwait(false);
-            var manifest = new BackupManifest(
-                BackupManifest.CurrentFormatVersion, id, createdAt, snapshot.Revision, snapshot.PostCount,
-                encoded.SizeBytes, encoded.StoredBytes, encoded.Sha256, "zstd", key is not null,
-                catalog.DataKeyFor(id, key is not null)) { Lineage = snapshot.Lineage };
-            return new PreparedBackup(manifest, encodedPath);
-        }
-        catch
-        {
-            TempFiles.DeleteQuietly(encodedPath);
-            throw;
-        }
-        finally
-        {
-            TempFiles.DeleteQuietly(snapshotPath);
-        }
+        await Task.Run(() => SqliteSnapshot.Take(databasePath, snapshotPath), ct).ConfigureAwait(false);
+        return new PreparedBackup(id, createdAt, snapshotPath, key, compressionLevel);
     }
 
-    /// <summary>Uploads, verifies, writes the manifest last; the staged file is removed either way.</summary>
+    /// <summary>
+    /// Runs quick_check on the staged copy now, so that the upload does not run it beside the
+    /// encoder: the host's choice, where a backup should take one core at a time, not the fastest path.
+    /// </summary>
+    public static async Task<PreparedBackup> CheckAsync(PreparedBackup prepared, CancellationToken ct) =>
+        prepared with { Checked = await Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), ct).ConfigureAwait(false) };
+
+    /// <summary>
+    /// Encodes the snapshot (zstd, + AES-GCM, SHA-256) straight into the target while quick_check
+    /// runs on it beside (unless it already ran); once both are done and the check passed, the catalog verifies what the
+    /// store holds and writes the manifest last. A failed check stores nothing. The staged
+    /// snapshot is removed either way.
+    /// </summary>
     public static async Task<BackupManifest> UploadAsync(BackupCatalog catalog, PreparedBackup prepared, bool verify, CancellationToken ct)
     {
         try
         {
-            return await catalog.StoreAsync(prepared.EncodedPath, prepared.Manifest, verify, ct).ConfigureAwait(false);
+            return await catalog.StoreAsync(prepared.Id, prepared.Key is not null, async (data, token) =>
+            {
+                // On its own thread, so the check and the encoder (whose zstd workers it also
+                // feeds) share the cores; the check reads the same, still cached, pages.
+                var check = prepared.Checked is { } done ? Task.FromResult(done) : Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), token);
+                EncodedBackup encoded;
+                try
+                {
+                    encoded = await EncodeSnapshotAsync(prepared, data, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Let the check be done with the file before it is deleted; its outcome no longer matters.
+                    await Task.WhenAny(check).ConfigureAwait(false);
+                    throw;
+                }
+                var snapshot = await check.ConfigureAwait(false);
+                return new BackupManifest(
+                    BackupManifest.CurrentFormatVersion, prepared.Id, prepared.CreatedAt, snapshot.Revision, snapshot.PostCount,
+                    encoded.SizeBytes, encoded.StoredBytes, encoded.Sha256, "zstd", prepared.Key is not null,
+                    catalog.DataKeyFor(prepared.Id, prepared.Key is not null)) { Lineage = snapshot.Lineage };
+            }, verify, ct).ConfigureAwait(false);
         }
         finally
         {
-            TempFiles.DeleteQuietly(prepared.EncodedPath);
+            TempFiles.DeleteQuietly(prepared.SnapshotPath);
         }
+    }
+
+    private static async Task<EncodedBackup> EncodeSnapshotAsync(PreparedBackup prepared, Stream data, CancellationToken ct)
+    {
+        var source = new FileStream(prepared.SnapshotPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (source.ConfigureAwait(false))
+            return await BackupEncoder.EncodeAsync(source, data, prepared.Key, prepared.CompressionLevel, prepared.CompressionWorkers, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ public sealed class CorruptingReadTarget(IBackupTarget inner) : IBackupTarget
 {
     public string Describe() => "corrupting " + inner.Describe();
     public Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct) => inner.PutAsync(key, sourcePath, sha256Hex, ct);
+    public Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct) => inner.PutStreamAsync(key, write, ct);
     public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken ct) => inner.ListKeysAsync(prefix, ct);
     public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
 

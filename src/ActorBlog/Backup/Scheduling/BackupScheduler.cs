@@ -63,7 +63,7 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
     private IActorRef _upload = ActorRefs.Nobody;
     private IActorRef? _drill;
     private BackupStatus.Attempt? _current;
-    private string? _staged; // the current attempt's encoded file, once the snapshot step made it
+    private string? _staged; // the current attempt's staged snapshot, once the snapshot step made it
     private string? _pendingRequestId;
     private BackupStatus.Tick? _lastTick;
     private DateTimeOffset? _lastUnchangedTick;
@@ -186,12 +186,12 @@ public sealed class BackupScheduler : ReceivePersistentActor, IWithTimers
 
     private void OnSnapshotTaken(SnapshotActor.SnapshotTaken taken)
     {
-        if (_current?.Id != taken.Backup.Manifest.Id)
+        if (_current?.Id != taken.Backup.Id)
         {
-            TempFiles.DeleteQuietly(taken.Backup.EncodedPath); // a late answer to an attempt that already timed out
+            TempFiles.DeleteQuietly(taken.Backup.SnapshotPath); // a late answer to an attempt that already timed out
             return;
         }
-        _staged = taken.Backup.EncodedPath;
+        _staged = taken.Backup.SnapshotPath;
         _upload.Tell(new UploadActor.Upload(taken.Backup));
     }
 

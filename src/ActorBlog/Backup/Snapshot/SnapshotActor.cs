@@ -3,8 +3,8 @@ using Akka.Actor;
 namespace ActorBlog.Backup.Snapshot;
 
 /// <summary>
-/// Makes the consistent copy of blog.db and streams it through zstd, SHA-256 and (with a key)
-/// AES-GCM into a staged file. The work runs off the dispatcher and stops when it is called off
+/// Makes the consistent copy of blog.db into a staged file and runs quick_check on it, for the
+/// UploadActor to encode and store. The work runs off the dispatcher and stops when it is called off
 /// or the actor stops; the answer comes back as a message. A scheduled snapshot is skipped when
 /// the database revision has not moved since the last backup.
 /// </summary>
@@ -21,7 +21,11 @@ public sealed class SnapshotActor : ReceiveActor
 
     /// <summary>What a snapshot needs to know; settings, read once by the host.</summary>
     /// <param name="Catalog">Makes the catalog that names the backup's objects; the actor owns what it makes.</param>
-    public sealed record Options(string DatabasePath, string TempDir, Func<BackupCatalog> Catalog, byte[]? Key, int CompressionLevel);
+    public sealed record Options(string DatabasePath, string TempDir, Func<BackupCatalog> Catalog, byte[]? Key, int CompressionLevel)
+    {
+        /// <summary>zstd worker threads for the upload of what this snapshot stages.</summary>
+        public int CompressionWorkers { get; init; } = Format.BackupEncoder.DefaultCompressionWorkers;
+    }
 
     private readonly StepWork _work = new();
     private readonly BackupCatalog _catalog;
@@ -50,6 +54,15 @@ public sealed class SnapshotActor : ReceiveActor
             return new SnapshotUnchanged(take.Id, last);
         var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, catalog, take.Id, take.CreatedAt,
             options.Key, options.CompressionLevel, ct);
-        return new SnapshotTaken(prepared);
+        // The check runs here, before the upload, not beside its encoder: the host wants one core busy, not speed.
+        try
+        {
+            return new SnapshotTaken(await BackupJob.CheckAsync(prepared with { CompressionWorkers = options.CompressionWorkers }, ct));
+        }
+        catch
+        {
+            TempFiles.DeleteQuietly(prepared.SnapshotPath);
+            throw;
+        }
     }
 }

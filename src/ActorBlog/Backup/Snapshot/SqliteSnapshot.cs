@@ -17,25 +17,26 @@ public sealed record SnapshotFile(string Path, long Revision, long PostCount, lo
 /// </summary>
 public static class SqliteSnapshot
 {
-    /// <summary>Blocking; run it off the dispatcher.</summary>
-    public static SnapshotFile Take(string databasePath, string destinationPath)
+    /// <summary>
+    /// Blocking; run it off the dispatcher. The copy is not checked here: the backup runs
+    /// <see cref="Inspect"/> (quick_check) on it while it is being encoded and uploaded, and
+    /// publishes nothing unless the check passes.
+    /// </summary>
+    public static void Take(string databasePath, string destinationPath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destinationPath)!);
         TempFiles.CreatePrivate(destinationPath);
         try
         {
-            using (var source = Open(databasePath, SqliteOpenMode.ReadOnly))
-            using (var destination = Open(destinationPath, SqliteOpenMode.ReadWrite))
-            {
-                // A staging copy, checked below and deleted once encoded: never fsync it. Forcing
-                // its pages to disk costs the whole file in writes that otherwise die in the page
-                // cache, and on ext4 the live writer's own fsyncs queue behind them.
-                Sql.Execute(destination, "PRAGMA synchronous = OFF;");
-                source.BackupDatabase(destination);
-                // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
-                Sql.Execute(destination, "PRAGMA journal_mode = DELETE;");
-            }
-            return Inspect(destinationPath, "quick_check");
+            using var source = Open(databasePath, SqliteOpenMode.ReadOnly);
+            using var destination = Open(destinationPath, SqliteOpenMode.ReadWrite);
+            // A staging copy, checked and deleted once stored: never fsync it. Forcing its pages to
+            // disk costs the whole file in writes that otherwise die in the page cache, and on
+            // ext4 the live writer's own fsyncs queue behind them.
+            Sql.Execute(destination, "PRAGMA synchronous = OFF;");
+            source.BackupDatabase(destination);
+            // The copy is a standalone file: rollback journal, so no -wal is needed beside it.
+            Sql.Execute(destination, "PRAGMA journal_mode = DELETE;");
         }
         catch
         {

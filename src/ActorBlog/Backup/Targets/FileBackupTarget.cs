@@ -18,7 +18,16 @@ public sealed class FileBackupTarget : IBackupTarget
     public string Describe() => $"file {_root}";
 
     /// <returns>Always false: a folder computes no checksum of its own, so the catalog reads the file back.</returns>
-    public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    public Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct) =>
+        PutStreamAsync(key, async (target, token) =>
+        {
+            var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (source.ConfigureAwait(false))
+                await source.CopyToAsync(target, 1024 * 1024, token).ConfigureAwait(false);
+        }, ct);
+
+    /// <returns>Always false, as for <see cref="PutAsync"/>.</returns>
+    public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {
         var destination = PathFor(key);
         var directory = Path.GetDirectoryName(destination)!;
@@ -26,15 +35,11 @@ public sealed class FileBackupTarget : IBackupTarget
         var temp = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (source.ConfigureAwait(false))
+            var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            await using (target.ConfigureAwait(false))
             {
-                var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-                await using (target.ConfigureAwait(false))
-                {
-                    await source.CopyToAsync(target, 1024 * 1024, ct).ConfigureAwait(false);
-                    target.Flush(flushToDisk: true);
-                }
+                await write(target, ct).ConfigureAwait(false);
+                target.Flush(flushToDisk: true);
             }
             File.Move(temp, destination, overwrite: true);
             // The data itself is fsynced; a directory that cannot be flushed only lets the rename lag.

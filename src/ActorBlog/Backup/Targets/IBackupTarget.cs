@@ -37,6 +37,18 @@ public interface IBackupTarget
     Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct);
 
     /// <summary>
+    /// Stores as <paramref name="key"/> the bytes that <paramref name="write"/> writes into the stream
+    /// it is handed, as they come, with no staging file and no length known in advance; memory stays
+    /// bounded (a target buffers at most a few parts). The promises of <see cref="PutAsync"/> hold:
+    /// once the task completes the object is durable and readable in full; when
+    /// <paramref name="write"/> throws, the put fails or is cancelled, no object is left under the
+    /// key that a listing or read would return as complete (nothing is completed before
+    /// <paramref name="write"/> has returned). No sha256 metadata: the caller's manifest holds the
+    /// checksum. Returns true only when the store itself confirmed that it holds exactly the bytes written.
+    /// </summary>
+    Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct);
+
+    /// <summary>
     /// Opens the object for reading from its first byte. The caller disposes the stream.
     /// Throws <see cref="BackupNotFoundException"/> when no object exists under the key; the
     /// stream's reads throw <see cref="Format.BackupCorruptException"/> when the store's own check

@@ -75,6 +75,31 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
     }
 
+    public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, ct);
+        await using (upload.ConfigureAwait(false))
+        {
+            try
+            {
+                await write(upload, ct).ConfigureAwait(false);
+                var (etag, expected) = await upload.CompleteAsync().ConfigureAwait(false);
+                return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
+            }
+            catch (Exception e) when (IsStoreFailure(e, ct))
+            {
+                await upload.AbortAsync().ConfigureAwait(false);
+                throw Failed("PUT", e);
+            }
+            catch
+            {
+                // The writer failed (or was cancelled): the object was never completed, so nothing is under the key.
+                await upload.AbortAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
     private async Task<(string? ETag, string ExpectedETag)> PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         string md5;

@@ -5,7 +5,7 @@ using Akka.Actor;
 namespace ActorBlog.Backup.Upload;
 
 /// <summary>
-/// Puts a staged backup into the target, verifies it, and writes its manifest last; applies
+/// Streams a staged, checked snapshot through the encoder into the target, verifies what the store holds, and writes its manifest last (see <see cref="BackupJob.UploadAsync"/>); applies
 /// retention when told. An upload that fails is answered, and then the actor stops, so its
 /// BackoffSupervisor starts a fresh one (with a fresh client to the store) after a pause. Stopping
 /// rather than throwing keeps an expected outage out of Akka's error log: the scheduler logs it once.
@@ -33,12 +33,12 @@ public sealed class UploadActor : ReceiveActor
     {
         _catalog = catalogFactory();
 
-        Receive<Upload>(upload => _work.Run(Self, Sender, upload.Backup.Manifest.Id,
+        Receive<Upload>(upload => _work.Run(Self, Sender, upload.Backup.Id,
             async ct => new Uploaded(await BackupJob.UploadAsync(_catalog, upload.Backup, verify, ct)),
             e =>
             {
-                TempFiles.DeleteQuietly(upload.Backup.EncodedPath);
-                return new UploadFailed(upload.Backup.Manifest.Id, BackupErrors.Describe(e));
+                TempFiles.DeleteQuietly(upload.Backup.SnapshotPath);
+                return new UploadFailed(upload.Backup.Id, BackupErrors.Describe(e));
             }));
         Receive<ApplyRetention>(apply => _work.Run(Self, Sender, RetentionJob,
             async ct => new RetentionApplied((await BackupJob.ApplyRetentionAsync(_catalog, apply.Rules, ct)).Select(m => m.Id).ToList()),

@@ -78,6 +78,67 @@ public abstract class BackupTargetContract : IAsyncLifetime
         Assert.Equal(replaced, await ReadAll(Target, key));
     }
 
+    /// <summary>Writes <paramref name="bytes"/> into a streamed put in slices that line up with no buffer or part size.</summary>
+    private static async Task WriteInSlices(Stream stream, byte[] bytes, CancellationToken ct, int failAfter = int.MaxValue)
+    {
+        const int slice = 100_003;
+        for (var offset = 0; offset < bytes.Length; offset += slice)
+        {
+            if (offset >= failAfter) throw new InvalidDataException("the writer gave up");
+            await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(slice, bytes.Length - offset)), ct);
+        }
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(300_001)]
+    [InlineData(8 * 1024 * 1024)]         // exactly one S3 part: still a single PutObject
+    [InlineData(20 * 1024 * 1024 + 123)]  // S3 multipart: two full parts and a short one
+    public async Task A_streamed_put_stores_exactly_what_was_written_and_a_second_one_replaces_it(int length)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        var key = Key("2026/12/01/streamed.db.zst");
+
+        await Target.PutStreamAsync(key, (stream, ct) => WriteInSlices(stream, bytes, ct), CancellationToken.None);
+        Assert.Equal(bytes, await ReadAll(Target, key));
+
+        await Target.PutStreamAsync(key, (stream, ct) => stream.WriteAsync(bytes.AsMemory(0, 5), ct).AsTask(), CancellationToken.None);
+        Assert.Equal(bytes[..5], await ReadAll(Target, key));
+        Assert.Equal([key], await Target.ListKeysAsync(Prefix, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(false, 150_000)]
+    [InlineData(false, 10 * 1024 * 1024)] // past the first S3 part, which is already up
+    [InlineData(true, 150_000)]
+    [InlineData(true, 10 * 1024 * 1024)]
+    public async Task A_streamed_put_whose_writer_fails_or_is_cancelled_leaves_nothing_under_the_key(bool cancel, int failAfter)
+    {
+        var bytes = new byte[20 * 1024 * 1024];
+        new Random(3).NextBytes(bytes);
+        var key = Key("2026/12/01/abandoned.db.zst");
+        using var cts = new CancellationTokenSource();
+
+        var put = Target.PutStreamAsync(key, async (stream, ct) =>
+        {
+            if (!cancel)
+            {
+                await WriteInSlices(stream, bytes, ct, failAfter);
+                return;
+            }
+            await stream.WriteAsync(bytes.AsMemory(0, failAfter), ct);
+            await cts.CancelAsync();
+            await stream.WriteAsync(bytes.AsMemory(failAfter, 8 * 1024 * 1024), ct);
+            ct.ThrowIfCancellationRequested();
+        }, cts.Token);
+
+        if (cancel) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => put);
+        else Assert.Equal("the writer gave up", (await Assert.ThrowsAsync<InvalidDataException>(() => put)).Message);
+        Assert.Empty(await Target.ListKeysAsync(Prefix, CancellationToken.None));
+        await Assert.ThrowsAsync<BackupNotFoundException>(() => Target.OpenReadAsync(key, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Listing_is_a_plain_string_prefix_at_any_depth_in_ordinal_order()
     {
@@ -184,6 +245,7 @@ public abstract class BackupTargetContract : IAsyncLifetime
         var failures = new[]
         {
             await Record(() => failing.PutAsync(key, source, "unused", CancellationToken.None)),
+            await Record(() => failing.PutStreamAsync(key, (stream, ct) => stream.WriteAsync(new byte[] { 1, 2, 3 }, ct).AsTask(), CancellationToken.None)),
             await Record(() => failing.OpenReadAsync(key, CancellationToken.None)),
             await Record(() => failing.ListKeysAsync(Prefix, CancellationToken.None)),
             await Record(() => failing.DeleteAsync(key, CancellationToken.None)),
@@ -198,6 +260,34 @@ public abstract class BackupTargetContract : IAsyncLifetime
             Assert.Equal(e.Message.ReplaceLineEndings(" ").Trim(), line);
             Assert.DoesNotContain("Exception", line);
         });
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_fails_its_check_is_never_stored()
+    {
+        var catalog = new BackupCatalog(Target, Prefix.TrimEnd('/'));
+        var good = await BackUp(catalog, T0, key: null);
+        var blog = Dir.File("live/blog.db");
+        var prepared = await BackupJob.PrepareAsync(blog, Dir.File("tmp"), catalog, BackupNaming.NewId(T0.AddHours(1)), T0.AddHours(1), null, 3, CancellationToken.None);
+        // Scribble over the pages of the file's second half: the copy opens, and the check run on it
+        // beside the upload finds it corrupt (SQLITE_CORRUPT, as the restorer counts it too).
+        await using (var file = new FileStream(prepared.SnapshotPath, FileMode.Open, FileAccess.Write))
+        {
+            var page = new byte[4096];
+            Array.Fill(page, (byte)0x5a);
+            for (var offset = file.Length / 2 / page.Length * page.Length; offset < file.Length; offset += page.Length)
+            {
+                file.Position = offset;
+                await file.WriteAsync(page);
+            }
+        }
+
+        var e = await Assert.ThrowsAsync<SqliteException>(() => BackupJob.UploadAsync(catalog, prepared, verify: true, CancellationToken.None));
+
+        Assert.Equal(11, e.SqliteErrorCode);
+        Assert.Equal([good], await catalog.ListAsync(CancellationToken.None));
+        Assert.Equal(new[] { good.DataKey, catalog.ManifestKeyFor(good.Id) }.Order(StringComparer.Ordinal), await Target.ListKeysAsync(Prefix, CancellationToken.None));
+        Assert.False(File.Exists(prepared.SnapshotPath));
     }
 
     private static async Task<Exception> Record(Func<Task> call) =>

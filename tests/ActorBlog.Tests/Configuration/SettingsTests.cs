@@ -61,6 +61,18 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), backup.Interval);
     }
 
+    [Theory]
+    [InlineData("a \"quoted\" \\ back\\slash")]
+    [InlineData("${actorblog.blog.title} // not a comment # nor this")]
+    [InlineData("tab\tnew\nline\u007f")]
+    [InlineData("ünïcödé 日本 😀 <&+'>")]
+    public void An_environment_value_reaches_its_setting_exactly_as_given(string value)
+    {
+        var (_, backup) = Load(env: new Hashtable { ["SPACES_BUCKET"] = value, ["SPACES_REGION"] = value });
+        Assert.Equal(value, backup.S3.Bucket);
+        Assert.Equal(value, backup.S3.Region);
+    }
+
     [Fact]
     public void The_s3_settings_never_hold_the_keys_even_when_the_environment_has_them()
     {

@@ -19,6 +19,27 @@ public sealed class BackupManifestTests
         Assert.Equal(Sample, BackupManifest.Parse(json));
     }
 
+    /// <summary>Manifests already in buckets were written by the reflection serializer with these options: the generated contract must read and write the same text.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0a1b2c3d")]
+    public void Writes_and_reads_exactly_what_the_reflection_serializer_did(string? lineage)
+    {
+        var manifest = Sample with { Lineage = lineage };
+        var reflection = new System.Text.Json.JsonSerializerOptions
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+            WriteIndented = true,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        var old = System.Text.Json.JsonSerializer.Serialize(manifest, reflection);
+
+        Assert.Equal(old, BackupManifest.Serialize(manifest));
+        Assert.Equal(manifest, BackupManifest.Parse(old));
+        Assert.Equal(lineage, BackupManifest.Parse(old).Lineage);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("null")]

@@ -230,7 +230,14 @@ internal sealed class Drill(string config, IReadOnlyDictionary<string, string>? 
         return client;
     }
 
-    private static Task WaitForBackupAsync(HttpClient client, string id) => BackupState.VerifiedAsync(client, id, Deadline);
+    /// <summary>
+    /// Until backup <paramref name="id"/> or a later one is the last verified and <paramref name="id"/> has not
+    /// failed: replication's base backup can verify a moment after the one asked for, before a poll saw that
+    /// one as the last. <see cref="NewestBackupAsync"/> then checks that the target lists the one asked for.
+    /// </summary>
+    private static Task WaitForBackupAsync(HttpClient client, string id) => BackupState.UntilAsync(client,
+        s => BackupState.IdOf(s, "lastSuccess") is { } done && string.CompareOrdinal(done, id) >= 0 && BackupState.IdOf(s, "lastFailure") != id,
+        $"backup {id} (or a later one) to verify", Deadline);
 
     /// <summary>Every post, drafts included, each exactly as the API renders it (id, slug, html, times, version).</summary>
     private static async Task<List<string>> AllPostsAsync(HttpClient client)

@@ -18,7 +18,9 @@ public static class Metrics
     public static MeterProviderBuilder AddBlogMeters(this MeterProviderBuilder metrics) => metrics
         .ConfigureResource(resource => resource.AddService("actorblog"))
         .AddMeter(BlogMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-        .AddPrometheusExporter();
+        // No scrape cache (the exporter's default keeps one for 300 ms): a scrape just after a commit or a
+        // backup must show it, and scrapes come seconds apart, so rendering each one costs nothing that matters.
+        .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0);
 
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {

@@ -22,16 +22,16 @@ public sealed class PageCache(RevisionSignal revision) : IEndpointFilter
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var key = KeyOf(context.HttpContext.Request);
-        var current = revision.Current;
-        if (_entries.TryGetValue(key, out var hit) && hit.Revision == current) return hit.Page;
+        var request = context.HttpContext.Request;
+        var current = revision.Current; // read before rendering: a page is never filed under a newer revision than its data
+        if (TryGet(request, out var kept)) return kept; // filled since UseCachedPages looked
 
         var result = await next(context);
         if (Unwrap(result) is PageResult page)
         {
             // A crawler walking every page number must not grow the cache without bound.
             if (_entries.Count >= MaxEntries) _entries.Clear();
-            _entries[key] = new Entry(current, page);
+            _entries[KeyOf(request)] = new Entry(current, page);
         }
         return result;
     }

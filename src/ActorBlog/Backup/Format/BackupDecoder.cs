@@ -1,5 +1,4 @@
 using System.Buffers;
-using ZstdSharp;
 
 namespace ActorBlog.Backup.Format;
 
@@ -74,31 +73,7 @@ public static class BackupDecoder
         }
 
         using var __ = decrypting;
-        using var decompressing = new DecompressionStream(compressed, checkEndOfStream: true, leaveOpen: true);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            long total = 0;
-            int n;
-            while ((n = await decompressing.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct).ConfigureAwait(false)) > 0)
-            {
-                await destination.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                total += n;
-            }
-            return total;
-        }
-        catch (ZstdException e)
-        {
-            throw new BackupCorruptException($"Backup zstd data is damaged: {e.Message}", e);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new BackupCorruptException("Backup zstd data is truncated.", e);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return await ZstdDecompressor.DecompressAsync(compressed, destination, ct).ConfigureAwait(false);
     }
 
     private static async Task DrainAsync(Stream stream, CancellationToken ct)

@@ -51,8 +51,9 @@ public static class SqliteSnapshot
     /// </summary>
     public static SnapshotFile Inspect(string path, string check = "integrity_check")
     {
+        var result = check == "integrity_check" ? IntegrityCheck.Run(path) : null;
         using var connection = Open(path, SqliteOpenMode.ReadOnly);
-        var result = Sql.Scalar(connection, $"PRAGMA {check};") as string;
+        result ??= Sql.Scalar(connection, $"PRAGMA {check};") as string;
         if (result != "ok")
             throw new InvalidDataException($"the database copy failed {check}: {result}");
         var revision = AsBlog(() => Schema.Revision(connection));

@@ -14,7 +14,9 @@ namespace ActorBlog.Backup.Format;
 internal static class ZstdDecompressor
 {
     private const int InputSize = 256 * 1024;   // one ReadAheadStream buffer
-    private const int OutputSize = 1024 * 1024; // fewer, larger writes to the destination
+    // As libzstd (ZSTD_DStreamOutSize) and the zstd CLI: the decoded block is still in the cache when the
+    // kernel copies it into the page cache. 1 MiB writes cost 3.3 CPU-s per GB written here, 128 KiB 1.6.
+    private const int OutputSize = 128 * 1024;
 
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
     public static async Task<long> DecompressAsync(Stream source, Stream destination, CancellationToken ct)

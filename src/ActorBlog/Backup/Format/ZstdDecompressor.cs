@@ -55,7 +55,9 @@ internal static class ZstdDecompressor
                 return total;
             }
             var consumed = 0;
-            while (consumed < read)
+            // Until the input is used up, and then while a full output block says libzstd may hold more of an
+            // unfinished frame. A frame that is done (0) is fully flushed: asking again would start the next one.
+            while (consumed < read || (state.Produced == output.Length && !state.FrameDone))
             {
                 state = context.Decompress(consumed, read);
                 consumed = state.Consumed;
@@ -64,14 +66,6 @@ internal static class ZstdDecompressor
                     await destination.WriteAsync(output[..state.Produced], ct).ConfigureAwait(false);
                     total += state.Produced;
                 }
-            }
-            // libzstd may hold decoded bytes that did not fit the output: drain them before reading on.
-            while (state.Produced == output.Length)
-            {
-                state = context.Decompress(read, read);
-                if (state.Produced == 0) break;
-                await destination.WriteAsync(output[..state.Produced], ct).ConfigureAwait(false);
-                total += state.Produced;
             }
         }
     }

@@ -103,6 +103,25 @@ public sealed class BackupCodecTests : IDisposable
     }
 
     [Theory]
+    [InlineData(128 * 1024, false)]     // one decoder output block exactly
+    [InlineData(3 * 128 * 1024, false)] // a database of whole 32-page blocks, as many are
+    [InlineData(3 * 128 * 1024, true)]
+    [InlineData(3 * 128 * 1024 + 1, false)]
+    public async Task Data_that_ends_on_a_decoder_block_boundary_round_trips(int length, bool encrypted)
+    {
+        var key = encrypted ? _key : null;
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes.AsSpan(0, length / 2)); // half noise, half zeros: compresses, but not to nothing
+        using var stored = new MemoryStream();
+        var encoded = await BackupEncoder.EncodeAsync(new MemoryStream(bytes), stored, key);
+
+        var (decoded, result) = await Decode(stored.ToArray(), key, encoded.Sha256);
+
+        Assert.Equal(length, result.SizeBytes);
+        Assert.Equal(bytes, decoded);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_flipped_byte_is_reported_as_corruption(bool encrypted)

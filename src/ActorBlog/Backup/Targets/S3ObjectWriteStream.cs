@@ -20,7 +20,7 @@ internal sealed class S3ObjectWriteStream(IAmazonS3 client, string bucket, strin
     private Task? _inFlight;
     private string? _uploadId;
     private readonly List<PartETag> _parts = [];
-    private readonly List<byte[]> _partDigests = [];
+    private readonly UploadChecksum _checksum = new();
 
     public override bool CanRead => false;
     public override bool CanWrite => true;
@@ -41,12 +41,12 @@ internal sealed class S3ObjectWriteStream(IAmazonS3 client, string bucket, strin
 
     public override Task FlushAsync(CancellationToken token) => Task.CompletedTask;
 
-    /// <summary>Makes the object visible: returns the store's ETag and the one it should be if the store holds our bytes.</summary>
-    public async Task<(string? ETag, string ExpectedETag)> CompleteAsync()
+    /// <summary>Makes the object visible; true when the store's answer confirms that it holds exactly the bytes written (<see cref="UploadChecksum"/>).</summary>
+    public async Task<bool> CompleteAsync()
     {
         if (_uploadId is null)
         {
-            var md5 = Convert.ToHexStringLower(MD5.HashData(_filling.AsSpan(0, _filled)));
+            var md5 = MD5.HashData(_filling.AsSpan(0, _filled));
             using var body = new MemoryStream(_filling, 0, _filled, writable: false);
             var request = new PutObjectRequest
             {
@@ -58,7 +58,7 @@ internal sealed class S3ObjectWriteStream(IAmazonS3 client, string bucket, strin
                 UseChunkEncoding = false,
             };
             var put = await client.PutObjectAsync(request, ct).ConfigureAwait(false);
-            return (put.ETag, md5);
+            return UploadChecksum.ConfirmsSingle(put.ETag, md5);
         }
 
         if (_filled > 0) // otherwise the part in flight was the last
@@ -71,8 +71,13 @@ internal sealed class S3ObjectWriteStream(IAmazonS3 client, string bucket, strin
             UploadId = _uploadId,
             PartETags = _parts,
         }, ct).ConfigureAwait(false);
-        var expected = Convert.ToHexStringLower(MD5.HashData(_partDigests.SelectMany(d => d).ToArray())) + "-" + _partDigests.Count;
-        return (complete.ETag, expected);
+        return _checksum.Confirms(complete.ETag);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _checksum.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Best effort after a failure: some clones (s3rver) do not implement abort, and the original error matters more.</summary>
@@ -116,7 +121,8 @@ internal sealed class S3ObjectWriteStream(IAmazonS3 client, string bucket, strin
 
     private async Task UploadPartAsync(byte[] part, int length, int number)
     {
-        _partDigests.Add(MD5.HashData(part.AsSpan(0, length)));
+        // Parts are hashed in order: one is in flight at a time.
+        _checksum.AddPart(part.AsSpan(0, length));
         using var body = new MemoryStream(part, 0, length, writable: false);
         var response = await client.UploadPartAsync(new UploadPartRequest
         {

@@ -123,7 +123,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     public async Task A_connection_cut_in_the_middle_of_a_multipart_upload_fails_cleanly()
     {
         var root = Directory.CreateTempSubdirectory("actorblog-multipart-").FullName;
-        Files.SeedIncompressibleBlog(Path.Combine(root, "data", "blog.db"), megabytes: 28, seed: 7); // encodes to well over the 16 MiB multipart threshold
+        Files.SeedIncompressibleBlog(Path.Combine(root, "data", "blog.db"), megabytes: 44, seed: 7); // encodes to well over the 32 MiB single-put limit
         var (host, proxy, prefix) = await StartAsync(root);
         await using var _ = host;
         await using var __ = proxy;
@@ -139,6 +139,6 @@ public sealed class StoreFaultTests(S3rverFixture s3)
         var recovered = await RecoverAsync(host);
         var manifest = Assert.Single(await Direct(prefix).ListAsync(CancellationToken.None));
         Assert.Equal(IdOf(recovered, "lastSuccess"), manifest.Id);
-        Assert.True(manifest.StoredBytes > 16 * 1024 * 1024);
+        Assert.True(manifest.StoredBytes > S3BackupTarget.SinglePutLimit);
     }
 }

@@ -15,8 +15,14 @@ namespace ActorBlog.Backup.Targets;
 /// </summary>
 public sealed class S3BackupTarget : IBackupTarget, IDisposable
 {
+    /// <summary>A staged file up to this size goes up as one PutObject.</summary>
     public const long MultipartThreshold = 16 * 1024 * 1024;
     public const int PartSize = 8 * 1024 * 1024;
+    /// <summary>
+    /// A streamed object up to this size goes up as one PutObject (held in memory until it ends:
+    /// four parts); a larger one as a multipart upload. A 100 MB blog encodes to about 22 MB.
+    /// </summary>
+    public const int SinglePutLimit = 4 * PartSize;
     private const string Sha256Metadata = "sha256"; // sent as x-amz-meta-sha256
 
     private readonly S3TargetOptions _options;
@@ -74,7 +80,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
 
     public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {
-        var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, ct);
+        var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, SinglePutLimit, ct);
         await using (upload.ConfigureAwait(false))
         {
             try

@@ -17,8 +17,8 @@ namespace ActorBlog.Tests.Backup.Targets;
 [Collection(S3rverCollection.Name)]
 public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetime
 {
-    private const int SinglePut = 300_001;
-    private const int Multipart = 20 * 1024 * 1024 + 123; // two full 8 MiB parts and a short one
+    private const int SinglePut = 20 * 1024 * 1024 + 123; // held in three 8 MiB buffers, sent as one
+    private const int Multipart = 40 * 1024 * 1024 + 123; // past the single-put limit: five full 8 MiB parts and a short one
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 16, 0, 0, TimeSpan.Zero);
 
     private readonly string _prefix = $"etag-{Guid.NewGuid():N}";
@@ -145,7 +145,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
     }
 
     [Theory]
-    [InlineData(SinglePut)]
+    [InlineData(300_001)]
     [InlineData((int)S3BackupTarget.MultipartThreshold + 5)] // a staged file that goes up in parts
     public async Task A_file_put_is_confirmed_only_by_the_checksum_of_its_bytes(int length)
     {

@@ -787,7 +787,9 @@ def case_group_commit(secs, runs):
 
 
 def baseline_inserts(db_source, secs):
-    """One insert (post + tags + revision) per transaction, synchronous=FULL, WAL, same disk."""
+    """One post per transaction, the same rows ActorBlog writes for a post of bench/post.lua: the slug
+    check, the post, its two tags, its search row and the revision; synchronous=FULL, WAL, same disk.
+    Rows are pre-rendered: rendering stays in ActorBlog's column."""
     d = fresh_dir(os.path.join(WORK, "baseline-inserts"))
     db = os.path.join(d, "blog.db")
     shutil.copyfile(db_source, db)
@@ -796,6 +798,7 @@ def baseline_inserts(db_source, secs):
     con.execute("PRAGMA synchronous=FULL")
     md = "Some *markdown* with a [link](https://example.org) and `code`. " * 48
     html = "<p>" + md + "</p>"
+    text = md.replace("*", "").replace("`", "")  # what the search row holds: the post's words
     n = 0
     end = time.perf_counter() + secs
     t = time.perf_counter()
@@ -803,11 +806,16 @@ def baseline_inserts(db_source, secs):
         n += 1
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
         con.execute("BEGIN IMMEDIATE")
+        slug = f"baseline-{n}"
+        con.execute("SELECT id FROM posts WHERE slug = ?", (slug,)).fetchone()
+        con.execute("DELETE FROM slug_history WHERE slug = ?", (slug,))
         pid = con.execute(
             "INSERT INTO posts (slug, title, markdown, html, status, created_at, updated_at, published_at, version)"
             " VALUES (?,?,?,?,'published',?,?,?,1) RETURNING id",
-            (f"baseline-{n}", f"Baseline {n}", md, html, now, now, now)).fetchone()[0]
+            (slug, f"Baseline {n}", md, html, now, now, now)).fetchone()[0]
         con.execute("INSERT INTO post_tags (post_id, tag, position) VALUES (?, 'bench', 0)", (pid,))
+        con.execute("INSERT INTO post_tags (post_id, tag, position) VALUES (?, 'wrk', 1)", (pid,))
+        con.execute("INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)", (pid, f"Baseline {n}", text))
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
         con.execute("COMMIT")
     rate = n / (time.perf_counter() - t)

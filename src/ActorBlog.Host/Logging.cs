@@ -41,14 +41,14 @@ public static class Logging
     }
 
     /// <summary>
-    /// Akka's own logging, told the same level (it filters before Serilog sees anything). Its
-    /// stdout logger, which prints in a format of its own before Serilog attaches or if Serilog is
-    /// slow to attach on a loaded machine, is silenced in both formats, so every line has the
-    /// format the operator chose (one logging path: Serilog; seen in CI: a text-format run printed
-    /// CoordinatedShutdown's INFO line in Akka's format at exit);
-    /// the longer start-up wait keeps it from taking over on a busy machine. Akka.Hosting already runs
-    /// the coordinated shutdown when the host stops (SIGTERM too); Akka's own process-exit hook only
-    /// ran it a second time, after Serilog had gone, printing its line on stdout in Akka's format.
+    /// Akka's own logging, told the same level (it filters before Serilog sees anything), so every
+    /// line has the format the operator chose (one logging path: Serilog). Akka's stdout logger, which
+    /// prints in a format of its own before Serilog attaches, is silenced; the stand-in that Akka hands
+    /// events the Serilog actor did not get to (still queued when it stops) writes through Serilog
+    /// instead (<see cref="AkkaLeftoverLogger"/>: CI saw CoordinatedShutdown's INFO line in Akka's
+    /// format at exit on a loaded machine). The longer start-up wait keeps Serilog from missing
+    /// start-up on a busy machine. Akka.Hosting already runs the coordinated shutdown when the host
+    /// stops (SIGTERM too); Akka's own process-exit hook only ran it a second time, after Serilog had gone.
     /// </summary>
     public static string AkkaHocon(LogSettings settings) => $"""
         akka.loglevel = {settings.Level switch
@@ -59,6 +59,7 @@ public static class Logging
             _ => "INFO",
         }}
         akka.stdout-loglevel = OFF
+        akka.stdout-logger-class = "{AkkaLeftoverLogger.TypeName}"
         akka.logger-startup-timeout = 30s
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """;

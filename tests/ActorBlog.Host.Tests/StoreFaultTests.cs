@@ -21,19 +21,19 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     private static bool IsDataGet(HttpRequest r) => r.Method == "GET" && r.Path.Value!.EndsWith(BackupNaming.DataSuffix, StringComparison.Ordinal);
     private static bool IsListing(HttpRequest r) => r.Method == "GET" && r.Query.ContainsKey("list-type");
 
-    public static TheoryData<string> Faults => ["500 on PUT", "503 on GET", "stall on PUT", "connection cut on PUT", "500 on everything"];
+    public static TheoryData<string> Faults => ["500 on PUT", "503 on GET", "503 on the read-back of an unconfirmed upload", "stall on PUT", "connection cut on PUT", "500 on everything"];
 
     private static Func<HttpRequest, Fault> Injection(string fault) => fault switch
     {
         "500 on PUT" => r => IsPut(r) ? Fault.Status500 : Fault.Pass,
-        "503 on GET" => r => IsDataGet(r) ? Fault.Status503 : Fault.Pass,
+        "503 on GET" or "503 on the read-back of an unconfirmed upload" => r => IsDataGet(r) ? Fault.Status503 : Fault.Pass,
         "stall on PUT" => r => IsPut(r) ? Fault.Stall : Fault.Pass,
         "connection cut on PUT" => r => IsPut(r) ? Fault.Abort : Fault.Pass,
         "500 on everything" => _ => Fault.Status500,
         _ => throw new ArgumentOutOfRangeException(nameof(fault)),
     };
 
-    private async Task<(TestHost Host, FaultProxy Proxy, string Prefix)> StartAsync(string? root = null)
+    private async Task<(TestHost Host, FaultProxy Proxy, string Prefix)> StartAsync(string? root = null, bool verifyAfterUpload = false)
     {
         var proxy = await FaultProxy.StartAsync(s3.Endpoint);
         var prefix = $"faults-{Guid.NewGuid():N}";
@@ -45,6 +45,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
         var host = await TestHost.StartAsync($$"""
             actorblog.backup {
               enabled = off
+              verify-after-upload = {{(verifyAfterUpload ? "on" : "off")}}
               s3 { force-path-style = on, prefix = "{{prefix}}", timeout = 2s, max-error-retry = 1 }
               supervision { min-backoff = 200ms, max-backoff = 1s }
             }
@@ -70,13 +71,16 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     [MemberData(nameof(Faults))]
     public async Task The_blog_serves_through_a_store_fault_and_the_first_backup_after_it_verifies(string fault)
     {
-        var (host, proxy, prefix) = await StartAsync();
+        // Data is read back after every upload with verify-after-upload = on; with off, only where the
+        // store's ETag confirms nothing (here: one that is not the MD5 of what it received).
+        var (host, proxy, prefix) = await StartAsync(verifyAfterUpload: fault == "503 on GET");
         await using var _ = host;
         await using var __ = proxy;
         await host.Client.PostAsJsonAsync("/api/posts", new { title = "Before the fault", markdown = "x", status = "published" });
         var good = await RecoverAsync(host);
 
         proxy.Inject = Injection(fault);
+        if (fault == "503 on the read-back of an unconfirmed upload") proxy.RewriteETag = (_, _, _) => "\"0123456789abcdef0123456789abcdef\"";
         var failed = await OutcomeAsync(host, await RequestAsync(host));
 
         Assert.True(proxy.Injected > 0);
@@ -91,6 +95,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
         Assert.Contains(IdOf(good, "lastSuccess"), (await Direct(prefix).ListAsync(CancellationToken.None)).Select(m => m.Id));
 
         proxy.Inject = _ => Fault.Pass;
+        proxy.RewriteETag = null;
         var recovered = await RecoverAsync(host);
 
         Assert.Equal(2, (await Direct(prefix).ListAsync(CancellationToken.None)).Count);
@@ -118,7 +123,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     public async Task A_connection_cut_in_the_middle_of_a_multipart_upload_fails_cleanly()
     {
         var root = Directory.CreateTempSubdirectory("actorblog-multipart-").FullName;
-        Files.SeedIncompressibleBlog(Path.Combine(root, "data", "blog.db"), megabytes: 28, seed: 7); // encodes to well over the 16 MiB multipart threshold
+        Files.SeedIncompressibleBlog(Path.Combine(root, "data", "blog.db"), megabytes: 44, seed: 7); // encodes to well over the 32 MiB single-put limit
         var (host, proxy, prefix) = await StartAsync(root);
         await using var _ = host;
         await using var __ = proxy;
@@ -134,6 +139,6 @@ public sealed class StoreFaultTests(S3rverFixture s3)
         var recovered = await RecoverAsync(host);
         var manifest = Assert.Single(await Direct(prefix).ListAsync(CancellationToken.None));
         Assert.Equal(IdOf(recovered, "lastSuccess"), manifest.Id);
-        Assert.True(manifest.StoredBytes > 16 * 1024 * 1024);
+        Assert.True(manifest.StoredBytes > S3BackupTarget.SinglePutLimit);
     }
 }

@@ -1,4 +1,6 @@
 // Spelled out (not the Web SDK's implicit usings): ActorBlog.Tests links this file too.
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,8 +18,11 @@ public enum Fault { Pass, Status500, Status503, Stall, Abort }
 /// A reverse proxy on loopback in front of a real S3-compatible server: the network edge where a
 /// test can damage what travels, since a real store cannot be made to flip a byte on demand.
 /// </summary>
-public sealed class FaultProxy : IAsyncDisposable
+public sealed partial class FaultProxy : IAsyncDisposable
 {
+    [GeneratedRegex("<ETag>(.*?)</ETag>")]
+    private static partial Regex CompletionETag();
+
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
 
@@ -33,7 +38,17 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>When set, flips one byte in the body of GET answers whose path ends like this.</summary>
     public string? CorruptGetsEndingWith { get; set; }
 
+    /// <summary>When set, flips one byte in the body of PUT requests (PutObject, UploadPart) whose path ends like this: damage on the way to the store.</summary>
+    public string? CorruptPutsEndingWith { get; set; }
+
     public int Corrupted { get; private set; }
+
+    /// <summary>
+    /// When set, replaces the ETag the store answers to a PutObject (its header) or to a
+    /// CompleteMultipartUpload (the ETag in its XML), given the request, its body and the store's
+    /// ETag (quoted): a store whose ETags are computed another way than s3rver's.
+    /// </summary>
+    public Func<HttpRequest, byte[], string, string>? RewriteETag { get; set; }
 
     /// <summary>Decides, per request, whether to pass it on or fail it the way a sick store would.</summary>
     public Func<HttpRequest, Fault> Inject { get; set; } = _ => Fault.Pass;
@@ -76,12 +91,18 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
         }
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+        var requestBody = Array.Empty<byte>();
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            body.Position = 0;
-            message.Content = new StreamContent(body);
+            requestBody = body.ToArray();
+            if (request.Method == "PUT" && CorruptPutsEndingWith is { } put && request.Path.Value!.EndsWith(put, StringComparison.Ordinal) && requestBody.Length > 0)
+            {
+                requestBody[requestBody.Length / 2] ^= 0x01;
+                Corrupted++;
+            }
+            message.Content = new ByteArrayContent(requestBody);
         }
         foreach (var (name, values) in request.Headers)
         {
@@ -104,6 +125,15 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
             context.Response.Headers[name] = values.ToArray();
+        }
+        if (RewriteETag is { } rewrite && response.IsSuccessStatusCode)
+        {
+            var query = request.Query;
+            if (request.Method == "PUT" && !query.ContainsKey("partNumber") && context.Response.Headers.ETag is { Count: > 0 } etag)
+                context.Response.Headers.ETag = rewrite(request, requestBody, etag.ToString());
+            else if (request.Method == "POST" && query.ContainsKey("uploadId"))
+                bytes = Encoding.UTF8.GetBytes(CompletionETag().Replace(Encoding.UTF8.GetString(bytes), m =>
+                    $"<ETag>{System.Security.SecurityElement.Escape(rewrite(request, requestBody, System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)))}</ETag>"));
         }
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes);

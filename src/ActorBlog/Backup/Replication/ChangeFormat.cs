@@ -15,32 +15,45 @@ public static class ChangeFormat
 {
     private static ReadOnlySpan<byte> Magic => "ABC1"u8;
 
+    /// <summary>
+    /// Written straight into one array of the exact size: a second of writes at full speed is tens
+    /// of MB, and a growing MemoryStream copied it about three times over (each doubling, then
+    /// ToArray), all of it on the large-object heap.
+    /// </summary>
     public static byte[] Write(IReadOnlyList<CapturedTransaction> batch)
     {
         if (batch.Count == 0) throw new ArgumentException("a change object holds at least one transaction", nameof(batch));
         var first = batch[0];
-        var output = new MemoryStream();
-        Span<byte> word = stackalloc byte[8];
-        output.Write(Magic);
-        output.Write(System.Text.Encoding.ASCII.GetBytes(first.Lineage));
-        WriteInt(output, word, first.PageSize);
-        WriteInt(output, word, batch.Count);
+        long size = Magic.Length + System.Text.Encoding.ASCII.GetByteCount(first.Lineage) + 4 + 4;
         foreach (var tx in batch)
         {
             if (tx.Lineage != first.Lineage || tx.PageSize != first.PageSize)
                 throw new ArgumentException("one change object holds one lineage and one page size", nameof(batch));
-            WriteLong(output, word, tx.PreviousRevision);
-            WriteLong(output, word, tx.Revision);
-            WriteLong(output, word, tx.CommittedAt.ToUnixTimeMilliseconds());
-            WriteInt(output, word, (int)tx.DatabasePages);
-            WriteInt(output, word, tx.Pages.Count);
+            size += 8 + 8 + 8 + 4 + 4;
+            foreach (var page in tx.Pages) size += 4 + page.Data.Length;
+        }
+        var output = new byte[checked((int)size)];
+        var at = 0;
+        Magic.CopyTo(output);
+        at += Magic.Length;
+        at += System.Text.Encoding.ASCII.GetBytes(first.Lineage, output.AsSpan(at));
+        at = WriteInt(output, at, first.PageSize);
+        at = WriteInt(output, at, batch.Count);
+        foreach (var tx in batch)
+        {
+            at = WriteLong(output, at, tx.PreviousRevision);
+            at = WriteLong(output, at, tx.Revision);
+            at = WriteLong(output, at, tx.CommittedAt.ToUnixTimeMilliseconds());
+            at = WriteInt(output, at, (int)tx.DatabasePages);
+            at = WriteInt(output, at, tx.Pages.Count);
             foreach (var page in tx.Pages)
             {
-                WriteInt(output, word, (int)page.PageNumber);
-                output.Write(page.Data);
+                at = WriteInt(output, at, (int)page.PageNumber);
+                page.Data.CopyTo(output.AsSpan(at));
+                at += page.Data.Length;
             }
         }
-        return output.ToArray();
+        return output;
     }
 
     /// <summary>Throws <see cref="InvalidDataException"/> on anything that is not a whole change object.</summary>
@@ -84,15 +97,15 @@ public static class ChangeFormat
         return batch;
     }
 
-    private static void WriteLong(Stream s, Span<byte> word, long value)
+    private static int WriteLong(byte[] output, int at, long value)
     {
-        BinaryPrimitives.WriteInt64BigEndian(word, value);
-        s.Write(word[..8]);
+        BinaryPrimitives.WriteInt64BigEndian(output.AsSpan(at), value);
+        return at + 8;
     }
 
-    private static void WriteInt(Stream s, Span<byte> word, int value)
+    private static int WriteInt(byte[] output, int at, int value)
     {
-        BinaryPrimitives.WriteInt32BigEndian(word, value);
-        s.Write(word[..4]);
+        BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(at), value);
+        return at + 4;
     }
 }

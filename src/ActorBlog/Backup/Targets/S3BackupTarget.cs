@@ -15,8 +15,14 @@ namespace ActorBlog.Backup.Targets;
 /// </summary>
 public sealed class S3BackupTarget : IBackupTarget, IDisposable
 {
+    /// <summary>A staged file up to this size goes up as one PutObject.</summary>
     public const long MultipartThreshold = 16 * 1024 * 1024;
     public const int PartSize = 8 * 1024 * 1024;
+    /// <summary>
+    /// A streamed object up to this size goes up as one PutObject (held in memory until it ends:
+    /// four parts); a larger one as a multipart upload. A 100 MB blog encodes to about 22 MB.
+    /// </summary>
+    public const int SinglePutLimit = 4 * PartSize;
     private const string Sha256Metadata = "sha256"; // sent as x-amz-meta-sha256
 
     private readonly S3TargetOptions _options;
@@ -59,10 +65,10 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
     public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var length = new FileInfo(sourcePath).Length;
-        string? etag, expected;
         try
         {
-            (etag, expected) = length <= MultipartThreshold
+            // The store's ETag, where it is a checksum it computed itself over every byte, confirms the upload (UploadChecksum).
+            return length <= MultipartThreshold
                 ? await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false)
                 : await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
         }
@@ -70,21 +76,17 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         {
             throw Failed("PUT", e);
         }
-        // S3 and most clones report an unencrypted object's ETag as the MD5 of its bytes (of its
-        // parts' MD5s, "-N", for a multipart object): a checksum the store computed itself.
-        return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
     }
 
     public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {
-        var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, ct);
+        var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, SinglePutLimit, ct);
         await using (upload.ConfigureAwait(false))
         {
             try
             {
                 await write(upload, ct).ConfigureAwait(false);
-                var (etag, expected) = await upload.CompleteAsync().ConfigureAwait(false);
-                return string.Equals(etag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase);
+                return await upload.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (IsStoreFailure(e, ct))
             {
@@ -100,11 +102,11 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         }
     }
 
-    private async Task<(string? ETag, string ExpectedETag)> PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    private async Task<bool> PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
-        string md5;
+        byte[] md5;
         await using (var read = File.OpenRead(sourcePath))
-            md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(read, ct).ConfigureAwait(false));
+            md5 = await MD5.HashDataAsync(read, ct).ConfigureAwait(false);
         var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {
@@ -119,11 +121,11 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
             };
             request.Metadata.Add(Sha256Metadata, sha256Hex);
             var response = await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
-            return (response.ETag, md5);
+            return UploadChecksum.ConfirmsSingle(response.ETag, md5);
         }
     }
 
-    private async Task<(string? ETag, string ExpectedETag)> PutMultipartAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
+    private async Task<bool> PutMultipartAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
     {
         var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key };
         initiate.Metadata.Add(Sha256Metadata, sha256Hex);
@@ -131,7 +133,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
         try
         {
             var etags = new List<PartETag>();
-            var partDigests = new List<byte[]>();
+            using var checksum = new UploadChecksum();
             var buffer = new byte[PartSize];
             var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (file.ConfigureAwait(false))
@@ -141,7 +143,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                     var n = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
                     if (n == 0)
                         break;
-                    partDigests.Add(MD5.HashData(buffer.AsSpan(0, n)));
+                    checksum.AddPart(buffer.AsSpan(0, n));
                     using var part = new MemoryStream(buffer, 0, n, writable: false);
                     var response = await _client.UploadPartAsync(new UploadPartRequest
                     {
@@ -164,8 +166,7 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                 UploadId = uploadId,
                 PartETags = etags,
             }, ct).ConfigureAwait(false);
-            var expected = Convert.ToHexStringLower(MD5.HashData(partDigests.SelectMany(d => d).ToArray())) + "-" + partDigests.Count;
-            return (complete.ETag, expected);
+            return checksum.Confirms(complete.ETag);
         }
         catch
         {

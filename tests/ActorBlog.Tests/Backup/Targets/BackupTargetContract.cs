@@ -92,8 +92,10 @@ public abstract class BackupTargetContract : IAsyncLifetime
     [Theory]
     [InlineData(17)]
     [InlineData(300_001)]
-    [InlineData(8 * 1024 * 1024)]         // exactly one S3 part: still a single PutObject
-    [InlineData(20 * 1024 * 1024 + 123)]  // S3 multipart: two full parts and a short one
+    [InlineData(8 * 1024 * 1024)]         // exactly one S3 part: a single PutObject
+    [InlineData(20 * 1024 * 1024 + 123)]  // S3: two full parts and a short one held, still a single PutObject
+    [InlineData(32 * 1024 * 1024)]        // S3: the largest single PutObject
+    [InlineData(40 * 1024 * 1024 + 123)]  // S3 multipart: four held parts go up, then a fifth and a short one
     public async Task A_streamed_put_stores_exactly_what_was_written_and_a_second_one_replaces_it(int length)
     {
         var bytes = new byte[length];
@@ -110,12 +112,14 @@ public abstract class BackupTargetContract : IAsyncLifetime
 
     [Theory]
     [InlineData(false, 150_000)]
-    [InlineData(false, 10 * 1024 * 1024)] // past the first S3 part, which is already up
+    [InlineData(false, 10 * 1024 * 1024)] // S3: past the first part, held
+    [InlineData(false, 36 * 1024 * 1024)] // S3: past the single-put limit: the held parts are going up
     [InlineData(true, 150_000)]
     [InlineData(true, 10 * 1024 * 1024)]
+    [InlineData(true, 36 * 1024 * 1024)]
     public async Task A_streamed_put_whose_writer_fails_or_is_cancelled_leaves_nothing_under_the_key(bool cancel, int failAfter)
     {
-        var bytes = new byte[20 * 1024 * 1024];
+        var bytes = new byte[48 * 1024 * 1024];
         new Random(3).NextBytes(bytes);
         var key = Key("2026/12/01/abandoned.db.zst");
         using var cts = new CancellationTokenSource();

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using ActorBlog.Backup;
+using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Targets;
+using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Tests.Infrastructure;
+
+namespace ActorBlog.Tests.Backup.Targets;
+
+/// <summary>
+/// When a backup counts without being read back (contract 6.2: "a checksum the target computed
+/// itself"): over a real s3rver, behind the FaultProxy where a store must answer otherwise than
+/// s3rver does (S3's multipart ETag, an encrypting store's) or a byte must change on the way.
+/// Every GET of a data object is counted at the proxy: a read-back is one.
+/// </summary>
+[Collection(S3rverCollection.Name)]
+public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetime
+{
+    private const int SinglePut = 20 * 1024 * 1024 + 123; // held in three 8 MiB buffers, sent as one
+    private const int Multipart = 40 * 1024 * 1024 + 123; // past the single-put limit: five full 8 MiB parts and a short one
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 16, 0, 0, TimeSpan.Zero);
+
+    private readonly string _prefix = $"etag-{Guid.NewGuid():N}";
+    private readonly TempDirectory _dir = new();
+    private FaultProxy _proxy = null!;
+    private S3BackupTarget _target = null!;
+    private BackupCatalog _catalog = null!;
+    private int _dataGets;
+
+    public async Task InitializeAsync()
+    {
+        _proxy = await FaultProxy.StartAsync(s3.Endpoint);
+        _proxy.Inject = request =>
+        {
+            if (request.Method == "GET" && request.Path.Value!.EndsWith(BackupNaming.DataSuffix, StringComparison.Ordinal))
+                Interlocked.Increment(ref _dataGets);
+            return Fault.Pass;
+        };
+        _target = new S3BackupTarget(new S3TargetOptions(_proxy.Endpoint, S3rverFixture.Region, s3.Bucket, _prefix,
+            ForcePathStyle: true, S3rverFixture.AccessKey, S3rverFixture.SecretKey) { MaxErrorRetry = 0 });
+        _catalog = new BackupCatalog(_target, _prefix);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _catalog.Dispose();
+        await _proxy.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    /// <summary>
+    /// What S3, Spaces and MinIO answer: to a completed multipart upload the MD5 of the part ETags
+    /// it lists (each the MD5 the store computed of that part), "-N"; to a PutObject the MD5 of the body, as s3rver does.
+    /// </summary>
+    private static string AnswerLikeS3(Microsoft.AspNetCore.Http.HttpRequest request, byte[] body, string etag) =>
+        request.Method == "POST" ? CompositeOf(body) : etag;
+
+    private static string CompositeOf(byte[] completionRequest)
+    {
+        var parts = PartETag().Matches(System.Text.Encoding.UTF8.GetString(completionRequest))
+            .Select(m => Convert.FromHexString(m.Groups[1].Value)).ToList();
+        Assert.NotEmpty(parts);
+        return $"\"{Convert.ToHexStringLower(MD5.HashData(parts.SelectMany(p => p).ToArray()))}-{parts.Count}\"";
+    }
+
+    [GeneratedRegex("<ETag>(?:\"|&quot;)?([0-9a-fA-F]{32})(?:\"|&quot;)?</ETag>")]
+    private static partial Regex PartETag();
+
+    /// <summary>Stores <paramref name="length"/> random bytes as one backup's data object, as the upload step streams it.</summary>
+    private Task<BackupManifest> StoreAsync(int length, bool verify)
+    {
+        var id = BackupNaming.NewId(T0);
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        return _catalog.StoreAsync(id, encrypted: false, async (stream, ct) =>
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 100_003)
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(100_003, bytes.Length - offset)), ct);
+            return new BackupManifest(BackupManifest.CurrentFormatVersion, id, T0, Revision: 1, PostCount: 1, length, length,
+                Convert.ToHexStringLower(SHA256.HashData(bytes)), "zstd", Encrypted: false, _catalog.DataKeyFor(id, encrypted: false));
+        }, verify, CancellationToken.None);
+    }
+
+    public static TheoryData<int, bool> Answers => new()
+    {
+        { SinglePut, false },  // PutObject: the MD5 of the body
+        { Multipart, false },  // s3rver: the MD5 of the whole assembled object
+        { Multipart, true },   // S3: the MD5 of the part MD5s, "-3"
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task A_backup_the_stores_own_checksum_confirms_counts_without_a_read_back(int length, bool composite)
+    {
+        if (composite) _proxy.RewriteETag = AnswerLikeS3;
+
+        var stored = await StoreAsync(length, verify: false);
+
+        Assert.Equal(0, _dataGets);
+        Assert.Equal([stored], await _catalog.ListAsync(CancellationToken.None));
+        // And the store does hold exactly those bytes.
+        var (bytes, sha256) = await _target.HashAsync(stored.DataKey, CancellationToken.None);
+        Assert.Equal((stored.StoredBytes, stored.Sha256), (bytes, sha256));
+    }
+
+    [Theory]
+    [InlineData(SinglePut)]
+    [InlineData(Multipart)]
+    public async Task A_store_whose_answer_confirms_nothing_is_read_back_before_the_backup_counts(int length)
+    {
+        // An SSE-KMS bucket, or a clone with ETags of its own: not an MD5 of the bytes.
+        _proxy.RewriteETag = (_, _, _) => "\"" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "\"";
+
+        var stored = await StoreAsync(length, verify: false);
+
+        Assert.Equal(1, _dataGets);
+        Assert.Equal([stored], await _catalog.ListAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task A_byte_changed_on_the_way_to_the_store_fails_the_backup_and_leaves_nothing(int length, bool composite)
+    {
+        if (composite) _proxy.RewriteETag = AnswerLikeS3;
+        _proxy.CorruptPutsEndingWith = BackupNaming.DataSuffix;
+
+        var e = await Assert.ThrowsAsync<BackupVerificationException>(() => StoreAsync(length, verify: false));
+
+        Assert.True(_proxy.Corrupted > 0);
+        Assert.Contains("read back from", e.Message);
+        Assert.Equal(1, _dataGets); // the store's checksum disagreed, so the object was read back, and found wrong
+        Assert.Empty(await _target.ListKeysAsync(_prefix + "/", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(SinglePut)]
+    [InlineData(Multipart)]
+    public async Task With_verify_on_every_backup_is_read_back_whatever_the_store_answers(int length)
+    {
+        var stored = await StoreAsync(length, verify: true);
+
+        Assert.Equal(1, _dataGets);
+        Assert.Equal([stored], await _catalog.ListAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(300_001)]
+    [InlineData((int)S3BackupTarget.MultipartThreshold + 5)] // a staged file that goes up in parts
+    public async Task A_file_put_is_confirmed_only_by_the_checksum_of_its_bytes(int length)
+    {
+        var path = _dir.File("staged");
+        var bytes = new byte[length];
+        new Random(7).NextBytes(bytes);
+        await File.WriteAllBytesAsync(path, bytes);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+        Assert.True(await _target.PutAsync(_prefix + "/as-stored", path, sha256, CancellationToken.None));
+        _proxy.RewriteETag = AnswerLikeS3;
+        Assert.True(await _target.PutAsync(_prefix + "/composite", path, sha256, CancellationToken.None));
+        _proxy.RewriteETag = (_, _, _) => "\"0123456789abcdef0123456789abcdef\"";
+        Assert.False(await _target.PutAsync(_prefix + "/other", path, sha256, CancellationToken.None));
+        _proxy.RewriteETag = null;
+        _proxy.CorruptPutsEndingWith = "/damaged";
+        Assert.False(await _target.PutAsync(_prefix + "/damaged", path, sha256, CancellationToken.None));
+        Assert.True(_proxy.Corrupted > 0);
+    }
+}

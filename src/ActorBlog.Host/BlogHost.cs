@@ -89,6 +89,9 @@ public static class BlogHost
                 Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
         app.UseSecurityHeaders();
         app.UseCachedPages();
+        // Explicitly here: a WebApplication otherwise matches routes first, before every middleware, so a
+        // page answered from the cache would pay for route matching it never uses.
+        app.UseRouting();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -95,8 +95,17 @@ public sealed class CrashTests : IDisposable
             // The first status answer of a fresh program can take longer than the whole backup
             // (recovery, first request): ask once before the backup, so the poll below sees it in flight.
             await BackupState.AnsweringAsync(client);
-            await BackupState.RequestAsync(client);
-            await BackupState.UntilAsync(client, s => s.GetProperty("inFlight").GetBoolean(), "a backup in flight");
+            // A backup of this blog can now verify between two polls (CI saw one finish unseen), so ask
+            // again until a poll catches one in flight: the kill must land during a backup.
+            for (var attempt = 1; ; attempt++)
+            {
+                var id = await BackupState.RequestAsync(client);
+                var state = await BackupState.UntilAsync(client,
+                    s => s.GetProperty("inFlight").GetBoolean() || BackupState.IdOf(s, "lastSuccess") == id || BackupState.IdOf(s, "lastFailure") == id,
+                    $"backup {id} in flight or over");
+                if (state.GetProperty("inFlight").GetBoolean()) break;
+                Assert.True(attempt < 20, "no poll saw any of 20 backups in flight");
+            }
             await program.KillAsync();
         }
 

@@ -100,8 +100,7 @@ public sealed class CrashTests : IDisposable
             for (var attempt = 1; ; attempt++)
             {
                 var id = await BackupState.RequestAsync(client);
-                var state = await BackupState.UntilAsync(client,
-                    s => s.GetProperty("inFlight").GetBoolean() || BackupState.IdOf(s, "lastSuccess") == id || BackupState.IdOf(s, "lastFailure") == id,
+                var state = await BackupState.UntilAsync(client, s => s.GetProperty("inFlight").GetBoolean() || BackupState.IsOver(s, id),
                     $"backup {id} in flight or over");
                 if (state.GetProperty("inFlight").GetBoolean()) break;
                 Assert.True(attempt < 20, "no poll saw any of 20 backups in flight");

@@ -49,9 +49,12 @@ public static class BackupState
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Whether backup <paramref name="id"/> has verified or failed in <paramref name="state"/>.</summary>
+    public static bool IsOver(JsonElement state, string id) => IdOf(state, "lastSuccess") == id || IdOf(state, "lastFailure") == id;
+
     /// <summary>Until backup <paramref name="id"/> has verified or failed.</summary>
     public static Task<JsonElement> OutcomeAsync(HttpClient client, string id, TimeSpan? timeout = null) =>
-        UntilAsync(client, s => IdOf(s, "lastSuccess") == id || IdOf(s, "lastFailure") == id, $"an outcome for backup {id}", timeout);
+        UntilAsync(client, s => IsOver(s, id), $"an outcome for backup {id}", timeout);
 
     /// <summary>Until backup <paramref name="id"/> (or, without one, any backup) is the last verified one.</summary>
     public static Task<JsonElement> VerifiedAsync(HttpClient client, string? id = null, TimeSpan? timeout = null) =>

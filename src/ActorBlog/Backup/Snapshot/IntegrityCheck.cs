@@ -35,7 +35,7 @@ internal static class IntegrityCheck
 
     private static string CheckTables(string path)
     {
-        using var connection = Open(path);
+        using var connection = SqliteSnapshot.Open(path, SqliteOpenMode.ReadOnly);
         // Without its module SQLite cannot open a virtual table, and integrity_check passes over what it cannot open.
         var rc = Native.sqlite3_drop_modules(connection.Handle!.DangerousGetHandle(), IntPtr.Zero);
         if (rc != 0) throw new SqliteException($"sqlite3_drop_modules failed ({rc})", rc);
@@ -44,7 +44,7 @@ internal static class IntegrityCheck
 
     private static string CheckVirtualTables(string path)
     {
-        using var connection = Open(path);
+        using var connection = SqliteSnapshot.Open(path, SqliteOpenMode.ReadOnly);
         var names = new List<string>();
         using (var list = Sql.Command(connection, "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name;"))
         using (var reader = list.ExecuteReader())
@@ -61,19 +61,6 @@ internal static class IntegrityCheck
 
     private static string Check(SqliteConnection connection, string pragma) =>
         Sql.Scalar(connection, pragma) as string ?? "no answer from integrity_check";
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
 
     private static class Native
     {

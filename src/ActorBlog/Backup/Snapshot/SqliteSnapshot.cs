@@ -68,7 +68,8 @@ public static class SqliteSnapshot
         return AsBlog(() => Schema.Revision(connection));
     }
 
-    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    /// <summary>A connection of its own, never pooled: <see cref="IntegrityCheck"/> drops modules from one, which must not be handed on.</summary>
+    internal static SqliteConnection Open(string path, SqliteOpenMode mode)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

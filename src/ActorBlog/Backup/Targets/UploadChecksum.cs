@@ -20,14 +20,12 @@ internal sealed class UploadChecksum : IDisposable
     private readonly IncrementalHash _partDigests = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private int _parts;
 
-    /// <summary>Adds the next part of a multipart upload; returns its MD5.</summary>
-    public byte[] AddPart(ReadOnlySpan<byte> part)
+    /// <summary>Adds the next part of a multipart upload.</summary>
+    public void AddPart(ReadOnlySpan<byte> part)
     {
-        var md5 = MD5.HashData(part);
         _whole.AppendData(part);
-        _partDigests.AppendData(md5);
+        _partDigests.AppendData(MD5.HashData(part));
         _parts++;
-        return md5;
     }
 
     /// <summary>True when <paramref name="etag"/>, the store's answer to completing the upload of the parts added, is one of the checksums above.</summary>

@@ -85,8 +85,12 @@ public static class BlogHost
         ClientAddress.Use(app, options.Blog.TrustedProxies);
         app.UseExceptionHandler();
         if (options.Log.Requests != Configuration.RequestLogging.Off)
-            app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
-                Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
+            app.UseSerilogRequestLogging(requests =>
+            {
+                requests.Logger = logger; // the host's own, not Serilog's static Log.Logger
+                requests.GetLevel = (context, _, error) =>
+                    Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped;
+            });
         app.UseClientFaults();
         app.UseSecurityHeaders();
         app.UseCachedPages();

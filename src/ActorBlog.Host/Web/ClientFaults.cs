@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace ActorBlog.Host.Web;
@@ -7,11 +8,13 @@ namespace ActorBlog.Host.Web;
 /// reports both by throwing from the body read (or from anything awaiting <see cref="HttpContext.RequestAborted"/>),
 /// which would otherwise reach the request line as a 500 with a stack trace:
 /// <list type="bullet">
-/// <item>a body shorter than its Content-Length, a body too slow or too large: Kestrel's
-/// <see cref="BadHttpRequestException"/> carries the status (400, 408, 413); the client, still
-/// listening, gets it with Kestrel's one-line reason;</item>
-/// <item>a connection the client reset or closed while its request ran: nobody is left to answer, and
-/// the request line says 499 (nginx's "client closed request").</item>
+/// <item>a body cut short, too slow or too large: Kestrel's <see cref="BadHttpRequestException"/>
+/// carries the status (400, 408, 413), answered with Kestrel's one-line reason where the client still
+/// listens (after a client's FIN mid-body Kestrel sends nothing more);</item>
+/// <item>a connection the client reset, or a request it left while it ran: nobody is left to answer,
+/// and the request line says 499 (nginx's "client closed request"). A reset is recognised by its
+/// exception, not by <see cref="HttpContext.RequestAborted"/>, which Kestrel cancels a moment later
+/// from the thread pool.</item>
 /// </list>
 /// Nothing is written to the database on either road: the write had not been asked for yet, or (a
 /// write already sent to the PostStore) it commits or not as it would have, and the client never learns which.
@@ -40,8 +43,9 @@ public static class ClientFaults
     /// <summary>The status for a client's fault, or null for an exception that is the server's own.</summary>
     public static int? StatusFor(Exception e, bool clientGone) => e switch
     {
+        BadHttpRequestException bad => bad.StatusCode,
+        ConnectionResetException => ClientClosedRequest,
         OperationCanceledException or IOException when clientGone => ClientClosedRequest,
-        BadHttpRequestException bad => clientGone ? ClientClosedRequest : bad.StatusCode,
         _ => null,
     };
 }

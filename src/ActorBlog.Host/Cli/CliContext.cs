@@ -24,6 +24,7 @@ public sealed record CliContext(BlogHostOptions Options, BackupCatalog Catalog)
     /// </summary>
     public static async Task<int> RunAsync(ParseResult parsed, Func<CliContext, Task<int>> body)
     {
+        Warmup.Start();
         try
         {
             return await body(Load(parsed));

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Akka.Configuration;
 
 namespace ActorBlog.Configuration;
 
 /// <summary>Where the blog keeps its files, how it listens and how it looks. Built once from HOCON.</summary>
-public sealed record BlogSettings
+public sealed partial record BlogSettings
 {
     public required string DataDir { get; init; }
     public required string DatabasePath { get; init; }
@@ -57,8 +58,12 @@ public sealed record BlogSettings
     /// <summary>The name the feeds and the footer give as the author.</summary>
     public string AuthorOrTitle => Author.Length > 0 ? Author : Title;
 
+    /// <summary>Generated at build time: a Regex built at run time costs every command its parse and set-up.</summary>
+    [GeneratedRegex("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
+    private static partial Regex LanguageTagPattern();
+
     private static string LanguageTag(string raw) =>
-        System.Text.RegularExpressions.Regex.IsMatch(raw, "^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
+        LanguageTagPattern().IsMatch(raw)
             ? raw
             : throw new SettingsException("actorblog.blog.language", $"'{raw}' is not a language tag such as en or de-CH");
 }

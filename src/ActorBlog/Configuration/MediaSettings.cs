@@ -19,15 +19,13 @@ public sealed record MediaSettings(long MaxBytes, long MaxPixels)
     private static long ByteSize(Config config, string key)
     {
         var raw = HoconReader.String(config, key);
-        long? size;
         try
         {
-            size = config.GetByteSize(key);
+            return ByteSizes.Parse(raw);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new SettingsException(key, $"'{raw}' is not a size such as 10MiB ({e.Message.Split('\n')[0].Trim()})");
         }
-        return size ?? throw new SettingsException(key, $"'{raw}' is not a size such as 10MiB");
     }
 }

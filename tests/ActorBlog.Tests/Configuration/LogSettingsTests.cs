@@ -29,6 +29,18 @@ public sealed class LogSettingsTests : IDisposable
     public void Each_documented_value_is_read(string hocon, LogThreshold level, RequestLogging requests, LogFormat format) =>
         Assert.Equal(new LogSettings(level, requests, format), LogSettings.Create(Load("actorblog.log {\n" + hocon + "\n}")));
 
+    /// <summary>The names are spelled out beside the enums: each value of each is read by its own name, in any case.</summary>
+    [Fact]
+    public void Every_value_is_read_by_its_name()
+    {
+        foreach (var level in Enum.GetValues<LogThreshold>())
+            Assert.Equal(level, LogSettings.Create(Load($"actorblog.log.level = {level.ToString().ToUpperInvariant()}")).Level);
+        foreach (var requests in Enum.GetValues<RequestLogging>())
+            Assert.Equal(requests, LogSettings.Create(Load($"actorblog.log.requests = {requests.ToString().ToLowerInvariant()}")).Requests);
+        foreach (var format in Enum.GetValues<LogFormat>())
+            Assert.Equal(format, LogSettings.Create(Load($"actorblog.log.format = {format}")).Format);
+    }
+
     [Theory]
     [InlineData("level = loud", "actorblog.log.level")]
     [InlineData("level = 2", "actorblog.log.level")]

@@ -133,12 +133,20 @@ public sealed class PlainEmphasis : IMarkdownExtension
         private static bool HasPipeOrStarredAddress(ReadOnlySpan<char> text)
         {
             if (text.Contains('|')) return true;
-            foreach (var range in text.SplitAny(" \t\n\r"))
+            for (var star = text.IndexOf('*'); star >= 0;)
             {
-                var word = text[range];
-                if (word.Contains('*') && (word.Contains(':') || word.Contains("www.", StringComparison.Ordinal))) return true;
+                var start = text[..star].LastIndexOfAny(Spaces) + 1;
+                var length = text[star..].IndexOfAny(Spaces);
+                var end = length < 0 ? text.Length : star + length;
+                var word = text[start..end];
+                if (word.Contains(':') || word.Contains("www.", StringComparison.Ordinal)) return true;
+                var next = text[end..].IndexOf('*');
+                star = next < 0 ? -1 : end + next;
             }
             return false;
         }
+
+        /// <summary>What ends an address (and more: the words looked at are at least the address).</summary>
+        private static readonly System.Buffers.SearchValues<char> Spaces = System.Buffers.SearchValues.Create(" \t\n\r");
     }
 }

@@ -21,7 +21,9 @@ namespace ActorBlog.Posts.Rendering;
 /// starts at h, f, m, t and w, but needs a ':' or '.' that cannot be there), so nothing between can
 /// open or close; a letter or digit before the closer, so it can close, and the nearest opener it can
 /// take is this one. Anything else (two asterisks, underscores, punctuation, a line break, attributes
-/// after the closer) goes to Markdig's own emphasis parser, as before.
+/// after the closer) goes to Markdig's own emphasis parser, as before, and so does every '*' of a
+/// paragraph where Markdig's result depends on the nesting itself (pipe tables, autolinks ending in
+/// '*': see <c>Parser.Unsafe</c>). PlainEmphasisTests hold it to Markdig's HTML byte for byte.
 /// </summary>
 public sealed class PlainEmphasis : IMarkdownExtension
 {

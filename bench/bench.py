@@ -837,6 +837,14 @@ events {{ worker_connections 1024; }}
 http {{
   access_log off;
   default_type text/html;
+  # The headers ActorBlog's pages carry, so both servers send the same response, not just the same body.
+  charset utf-8;
+  add_header Cache-Control no-cache;
+  add_header Vary Accept-Encoding;
+  add_header Content-Security-Policy "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; img-src 'self' https: data:";
+  add_header X-Content-Type-Options nosniff;
+  add_header X-Frame-Options DENY;
+  add_header Referrer-Policy no-referrer;
   sendfile on;
   keepalive_requests 1000000;
   client_body_temp_path {dir}/tmp-body; proxy_temp_path {dir}/tmp-proxy; fastcgi_temp_path {dir}/tmp-fcgi;

@@ -87,6 +87,7 @@ public static class BlogHost
         if (options.Log.Requests != Configuration.RequestLogging.Off)
             app.UseSerilogRequestLogging(requests => requests.GetLevel = (context, _, error) =>
                 Logging.RequestLevel(options.Log.Requests, context.Response.StatusCode, error is not null) ?? Logging.Dropped);
+        app.UseClientFaults();
         app.UseSecurityHeaders();
         app.UseCachedPages();
         // Explicitly here: a WebApplication otherwise matches routes first, before every middleware, so a

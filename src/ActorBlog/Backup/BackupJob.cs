@@ -15,6 +15,9 @@ public sealed record PreparedBackup(string Id, DateTimeOffset CreatedAt, string 
 
     /// <summary>The copy's quick_check already passed (<see cref="BackupJob.CheckAsync"/>); null: the upload runs it beside the encoder.</summary>
     public SnapshotFile? Checked { get; init; }
+
+    /// <summary>Snapshot and check at a lower OS priority than the rest of the process (<see cref="BackgroundThread"/>): the server's choice.</summary>
+    public bool LowPriority { get; init; }
 }
 
 /// <summary>
@@ -27,20 +30,27 @@ public static class BackupJob
     /// <summary>Snapshot through the SQLite backup API into a staged file (checked during the upload).</summary>
     public static async Task<PreparedBackup> PrepareAsync(
         string databasePath, string tempDir, BackupCatalog catalog, string id, DateTimeOffset createdAt,
-        byte[]? key, int compressionLevel, CancellationToken ct)
+        byte[]? key, int compressionLevel, CancellationToken ct, bool lowPriority = false)
     {
         TempFiles.EnsurePrivateDirectory(tempDir);
         var snapshotPath = TempFiles.PathFor(tempDir, id + ".snapshot.db");
-        await Task.Run(() => SqliteSnapshot.Take(databasePath, snapshotPath), ct).ConfigureAwait(false);
-        return new PreparedBackup(id, createdAt, snapshotPath, key, compressionLevel);
+        ct.ThrowIfCancellationRequested();
+        await BackgroundThread.Run("backup snapshot", lowPriority, () => SqliteSnapshot.Take(databasePath, snapshotPath)).ConfigureAwait(false);
+        return new PreparedBackup(id, createdAt, snapshotPath, key, compressionLevel) { LowPriority = lowPriority };
     }
 
     /// <summary>
     /// Runs quick_check on the staged copy now, so that the upload does not run it beside the
     /// encoder: the host's choice, where a backup should take one core at a time, not the fastest path.
     /// </summary>
-    public static async Task<PreparedBackup> CheckAsync(PreparedBackup prepared, CancellationToken ct) =>
-        prepared with { Checked = await Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), ct).ConfigureAwait(false) };
+    public static async Task<PreparedBackup> CheckAsync(PreparedBackup prepared, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return prepared with { Checked = await Check(prepared).ConfigureAwait(false) };
+    }
+
+    private static Task<SnapshotFile> Check(PreparedBackup prepared) =>
+        BackgroundThread.Run("backup check", prepared.LowPriority, () => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"));
 
     /// <summary>
     /// Encodes the snapshot (zstd, + AES-GCM, SHA-256) straight into the target while quick_check
@@ -56,7 +66,7 @@ public static class BackupJob
             {
                 // On its own thread, so the check and the encoder (whose zstd workers it also
                 // feeds) share the cores; the check reads the same, still cached, pages.
-                var check = prepared.Checked is { } done ? Task.FromResult(done) : Task.Run(() => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"), token);
+                var check = prepared.Checked is { } done ? Task.FromResult(done) : Check(prepared);
                 EncodedBackup encoded;
                 try
                 {

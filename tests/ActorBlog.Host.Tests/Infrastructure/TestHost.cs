@@ -34,7 +34,9 @@ public sealed class TestHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="keepFiles">Leave <paramref name="root"/> in place when disposed, for a next host over the same files.</param>
-    public static async Task<TestHost> StartAsync(string? hocon = null, IDictionary? environment = null, string? root = null, bool keepFiles = false)
+    /// <param name="logger">Where the host logs (none by default), e.g. a sink the test reads.</param>
+    public static async Task<TestHost> StartAsync(string? hocon = null, IDictionary? environment = null, string? root = null, bool keepFiles = false,
+        Serilog.ILogger? logger = null)
     {
         root ??= Path.Combine(Path.GetTempPath(), "actorblog-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -44,7 +46,7 @@ public sealed class TestHost : IAsyncDisposable
         env["ACTORBLOG_AUTHOR_TOKEN"] ??= Token;
         var config = ActorBlogConfig.Load(file, env);
         var options = BlogHostOptions.Create(config, root, "http://127.0.0.1:0", env);
-        var app = BlogHost.Build(options, Serilog.Core.Logger.None);
+        var app = BlogHost.Build(options, logger ?? Serilog.Core.Logger.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestHost(app, root, options, new Uri(address), keepFiles);

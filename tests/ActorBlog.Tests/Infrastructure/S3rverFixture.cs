@@ -88,19 +88,26 @@ public sealed partial class S3rverFixture : IAsyncLifetime
             lock (_output) _output.Add(line);
     }
 
-    /// <summary>npm-installs s3rver once; a lock file keeps parallel test processes from installing over each other.</summary>
+    /// <summary>
+    /// npm-installs s3rver once, and patches it (<see cref="S3rverPatch"/>); a lock file keeps parallel
+    /// test processes from installing or patching over each other.
+    /// </summary>
     private static async Task EnsureInstalledAsync()
     {
         Directory.CreateDirectory(CacheDir);
         var marker = Path.Combine(CacheDir, $".installed-{Version}");
-        if (File.Exists(marker) && File.Exists(ServerScript))
+        if (File.Exists(marker) && File.Exists(ServerScript) && S3rverPatch.IsApplied(CacheDir))
             return;
 
         using var timeout = new CancellationTokenSource(InstallTimeout);
         await using var lockFile = await AcquireLockAsync(Path.Combine(CacheDir, ".install.lock"), timeout.Token);
-        if (File.Exists(marker) && File.Exists(ServerScript))
-            return; // another process installed it while we waited
+        if (!File.Exists(marker) || !File.Exists(ServerScript)) // else another process installed it while we waited
+            await InstallAsync(marker, timeout.Token);
+        S3rverPatch.Apply(CacheDir);
+    }
 
+    private static async Task InstallAsync(string marker, CancellationToken ct)
+    {
         var npm = new ProcessStartInfo("npm", ["install", "--prefix", CacheDir, $"s3rver@{Version}", "--no-audit", "--no-fund", "--loglevel=error"])
         {
             RedirectStandardOutput = true,
@@ -108,12 +115,12 @@ public sealed partial class S3rverFixture : IAsyncLifetime
             UseShellExecute = false,
         };
         using var process = Process.Start(npm) ?? throw new InvalidOperationException("could not start npm");
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0 || !File.Exists(ServerScript))
             throw new InvalidOperationException($"npm install s3rver@{Version} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O"), timeout.Token);
+        await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O"), ct);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ public sealed class SnapshotActor : ReceiveActor
     {
         /// <summary>zstd worker threads for the upload of what this snapshot stages.</summary>
         public int CompressionWorkers { get; init; } = Format.BackupEncoder.DefaultCompressionWorkers;
+
+        /// <summary>Copy, check and encode at a lower OS priority than the writers (<see cref="BackgroundThread"/>).</summary>
+        public bool LowPriority { get; init; }
     }
 
     private readonly StepWork _work = new();
@@ -53,7 +56,7 @@ public sealed class SnapshotActor : ReceiveActor
         if (take.UnlessRevision is { } last && SqliteSnapshot.CurrentRevision(options.DatabasePath) == last)
             return new SnapshotUnchanged(take.Id, last);
         var prepared = await BackupJob.PrepareAsync(options.DatabasePath, options.TempDir, catalog, take.Id, take.CreatedAt,
-            options.Key, options.CompressionLevel, ct);
+            options.Key, options.CompressionLevel, ct, options.LowPriority);
         // The check runs here, before the upload, not beside its encoder: the host wants one core busy, not speed.
         try
         {

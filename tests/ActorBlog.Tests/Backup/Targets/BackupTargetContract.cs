@@ -274,7 +274,7 @@ public abstract class BackupTargetContract : IAsyncLifetime
         var blog = Dir.File("live/blog.db");
         var prepared = await BackupJob.PrepareAsync(blog, Dir.File("tmp"), catalog, BackupNaming.NewId(T0.AddHours(1)), T0.AddHours(1), null, 3, CancellationToken.None);
         // Scribble over the pages of the file's second half: the copy opens, and the check run on it
-        // beside the upload finds it corrupt (SQLITE_CORRUPT, as the restorer counts it too).
+        // beside the upload finds its b-tree pages corrupt.
         await using (var file = new FileStream(prepared.SnapshotPath, FileMode.Open, FileAccess.Write))
         {
             var page = new byte[4096];
@@ -286,9 +286,10 @@ public abstract class BackupTargetContract : IAsyncLifetime
             }
         }
 
-        var e = await Assert.ThrowsAsync<SqliteException>(() => BackupJob.UploadAsync(catalog, prepared, verify: true, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => BackupJob.UploadAsync(catalog, prepared, verify: true, CancellationToken.None));
 
-        Assert.Equal(11, e.SqliteErrorCode);
+        Assert.StartsWith("the database copy failed quick_check: ", e.Message);
+        Assert.Contains("btreeInitPage() returns error code 11", e.Message); // SQLITE_CORRUPT, page by page
         Assert.Equal([good], await catalog.ListAsync(CancellationToken.None));
         Assert.Equal(new[] { good.DataKey, catalog.ManifestKeyFor(good.Id) }.Order(StringComparer.Ordinal), await Target.ListKeysAsync(Prefix, CancellationToken.None));
         Assert.False(File.Exists(prepared.SnapshotPath));

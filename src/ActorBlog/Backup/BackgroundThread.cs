@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+
+namespace ActorBlog.Backup;
+
+/// <summary>
+/// Runs a backup's blocking SQLite step (the snapshot's page copy, quick_check) on a thread of its
+/// own that ends with the step, optionally at a lower OS priority. The server asks for the lower
+/// priority so that on a small machine its writers, woken by a request, get a core at once instead
+/// of queueing behind the backup's time slice; the backup still gets every cycle they leave.
+/// <para>
+/// A thread of its own because on Linux priority is per thread and an unprivileged process cannot
+/// raise it back: a pool thread, once lowered, would stay low for whatever it ran next (.NET's
+/// Thread.Priority changes nothing on Linux, hence setpriority on the thread's id). For the same
+/// reason a low-priority step must not start threads or queue work to the pool: a new thread
+/// inherits its creator's priority, and the pool creates its workers on the thread that queues.
+/// So the step's outcome is handed back through a wait handle, which a pool wait thread (started
+/// by the caller) observes and completes the task from.
+/// </para>
+/// </summary>
+internal static class BackgroundThread
+{
+    /// <summary>How much nicer a low-priority step is than the process: at nice 10, a CFS weight of 110 against a writer's 1024.</summary>
+    public const int LowPriorityNice = 10;
+    private const int MaxNice = 19;
+
+    public static Task<T> Run<T>(string name, bool lowPriority, Func<T> step)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        T result = default!;
+        Exception? failure = null;
+        var finished = new ManualResetEvent(false);
+        RegisteredWaitHandle? registration = null;
+        registration = ThreadPool.UnsafeRegisterWaitForSingleObject(finished, (_, _) =>
+        {
+            registration!.Unregister(null);
+            finished.Dispose();
+            if (failure is null) done.SetResult(result);
+            else done.SetException(failure);
+        }, null, Timeout.Infinite, executeOnlyOnce: true);
+
+        new Thread(() =>
+        {
+            if (lowPriority) TryLowerPriority();
+            try
+            {
+                result = step();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finished.Set();
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        }.Start();
+        return done.Task;
+    }
+
+    public static Task Run(string name, bool lowPriority, Action step) =>
+        Run(name, lowPriority, () =>
+        {
+            step();
+            return true;
+        });
+
+    /// <summary>The calling thread's nice value, as the kernel holds it; 0 where there is none.</summary>
+    internal static int CurrentNice()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        Marshal.SetLastPInvokeError(0);
+        var nice = Native.getpriority(Native.PRIO_PROCESS, Native.gettid());
+        return nice == -1 && Marshal.GetLastPInvokeError() != 0 ? 0 : nice;
+    }
+
+    // Best effort: a step at normal priority is slower for the writers, not wrong.
+    private static void TryLowerPriority()
+    {
+        if (OperatingSystem.IsLinux()) Native.setpriority(Native.PRIO_PROCESS, Native.gettid(), Math.Min(MaxNice, CurrentNice() + LowPriorityNice));
+    }
+
+    private static class Native
+    {
+        public const int PRIO_PROCESS = 0; // with a thread id, the thread alone (Linux)
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int setpriority(int which, int who, int prio);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int getpriority(int which, int who);
+
+        [DllImport("libc")]
+        public static extern int gettid();
+    }
+}

@@ -7,6 +7,7 @@ namespace ActorBlog.Host.Tests.Infrastructure;
 public sealed class CollectedLog : ILogEventSink, IDisposable
 {
     private readonly List<LogEvent> _events = [];
+    private int _disposed;
 
     public CollectedLog() => Logger = new Serilog.LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
 
@@ -25,5 +26,9 @@ public sealed class CollectedLog : ILogEventSink, IDisposable
         lock (_events) _events.Add(logEvent);
     }
 
-    public void Dispose() => Logger.Dispose();
+    /// <summary>Once: the logger disposes its sinks, this one among them, which would dispose the logger again, without end.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Logger.Dispose();
+    }
 }

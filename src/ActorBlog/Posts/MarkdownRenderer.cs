@@ -48,11 +48,18 @@ public sealed class RenderedMarkdown
 /// </summary>
 public sealed partial class MarkdownRenderer
 {
-    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
-        .UseAdvancedExtensions()
-        .UseAlignmentClasses()
-        .Use<HighlightedCodeBlocks>()
-        .Build();
+    private readonly MarkdownPipeline _pipeline = Builder(plainEmphasis: true).Build();
+
+    /// <summary>The pipeline's builder; without <see cref="PlainEmphasis"/> (Markdig's own emphasis alone) for tests that compare the two.</summary>
+    internal static MarkdownPipelineBuilder Builder(bool plainEmphasis)
+    {
+        var builder = new MarkdownPipelineBuilder()
+            .UseAdvancedExtensions()
+            .UseAlignmentClasses()
+            .Use<HighlightedCodeBlocks>();
+        // Last: it checks the parsers every other extension added.
+        return plainEmphasis ? builder.Use<PlainEmphasis>() : builder;
+    }
 
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
 

@@ -18,22 +18,30 @@ public sealed record LogSettings(LogThreshold Level, RequestLogging Requests, Lo
     {
         const string p = "actorblog.log";
         return new LogSettings(
-            OneOf(config, $"{p}.level", "debug, info, warning or error",
+            OneOf(config, $"{p}.level",
                 ("debug", LogThreshold.Debug), ("info", LogThreshold.Info), ("warning", LogThreshold.Warning), ("error", LogThreshold.Error)),
-            OneOf(config, $"{p}.requests", "all, errors or off",
+            OneOf(config, $"{p}.requests",
                 ("all", RequestLogging.All), ("errors", RequestLogging.Errors), ("off", RequestLogging.Off)),
-            OneOf(config, $"{p}.format", "text or json", ("text", LogFormat.Text), ("json", LogFormat.Json)));
+            OneOf(config, $"{p}.format", ("text", LogFormat.Text), ("json", LogFormat.Json)));
     }
 
     /// <summary>
     /// The documented names, spelled out: Enum.TryParse would also take numbers ("2"), and reading
     /// the names off the enum (Enum.GetValues, ToString) reflects over it, ~10 ms of every command's start-up.
     /// </summary>
-    private static T OneOf<T>(Config config, string key, string expected, params ReadOnlySpan<(string Name, T Value)> choices)
+    private static T OneOf<T>(Config config, string key, params ReadOnlySpan<(string Name, T Value)> choices)
     {
         var raw = HoconReader.String(config, key).Trim();
         foreach (var (name, value) in choices)
             if (string.Equals(name, raw, StringComparison.OrdinalIgnoreCase)) return value;
-        throw new SettingsException(key, $"'{raw}' is not one of {expected}");
+        throw new SettingsException(key, $"'{raw}' is not one of {Listed(choices)}");
+    }
+
+    /// <summary>"a, b or c".</summary>
+    private static string Listed<T>(ReadOnlySpan<(string Name, T Value)> choices)
+    {
+        var names = new string[choices.Length];
+        for (var i = 0; i < names.Length; i++) names[i] = choices[i].Name;
+        return names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " or " + names[^1];
     }
 }

@@ -57,8 +57,13 @@ internal static class S3rverPatch
          """),
     ];
 
-    public static bool IsApplied(string installDir) =>
-        File.Exists(StorePath(installDir)) && Edits.All(edit => File.ReadAllText(StorePath(installDir)).Contains(edit.Patched, StringComparison.Ordinal));
+    public static bool IsApplied(string installDir)
+    {
+        var path = StorePath(installDir);
+        if (!File.Exists(path)) return false;
+        var text = File.ReadAllText(path);
+        return Edits.All(edit => text.Contains(edit.Patched, StringComparison.Ordinal));
+    }
 
     /// <summary>Applies every edit not yet applied; call it holding the install lock.</summary>
     public static void Apply(string installDir)

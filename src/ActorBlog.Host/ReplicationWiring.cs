@@ -36,16 +36,15 @@ public sealed class ReplicationWiring
         var settings = _options.Replication;
         if (settings.Mode == ReplicationMode.Off) return;
         var backup = _options.Backup;
-        // Change objects stage apart from backups, and what a killed run left there goes now.
-        var staging = Path.Combine(backup.TempDir, "replication");
-        TempFiles.Sweep(staging);
+        // Change objects are encoded in memory; versions before 2026-12 staged them here, and a killed run may have left one.
+        TempFiles.Sweep(Path.Combine(backup.TempDir, "replication"));
         var uploader = ChangeUploadActor.Props(new ChangeUploadActor.Options(
             () =>
             {
                 var catalog = BackupCatalogFactory.Create(backup, _options.Secrets);
                 return new ChangeCatalog(catalog.Target, catalog.Prefix);
             },
-            _options.Secrets.BackupKey, backup.CompressionLevel, staging, backup.VerifyAfterUpload));
+            _options.Secrets.BackupKey, backup.CompressionLevel, backup.VerifyAfterUpload));
         var props = ReplicationActor.Props(new ReplicationActor.Options(settings, backup.Supervision, uploader, Monitor, Gate ?? new ShipGate()));
         var actor = system.ActorOf(BackupSupervision.Supervise(props, "replication", backup.Supervision), "replication");
         _actor = actor;

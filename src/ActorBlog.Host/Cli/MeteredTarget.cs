@@ -14,15 +14,6 @@ public sealed class MeteredTarget(IBackupTarget inner) : IBackupTarget
 {
     public string Describe() => inner.Describe();
 
-    public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
-    {
-        if (IsManifest(key)) return await inner.PutAsync(key, sourcePath, sha256Hex, ct);
-        var transfer = Progress.Start($"Uploading {Path.GetFileName(key)}", new FileInfo(sourcePath).Length, indeterminate: true);
-        var confirmed = await inner.PutAsync(key, sourcePath, sha256Hex, ct);
-        transfer.Done();
-        return confirmed;
-    }
-
     /// <summary>Counts what goes up, and then knows the size of the read-back that verifies it.</summary>
     public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {

@@ -57,20 +57,6 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
         return stored;
     }
 
-    /// <summary>Stores a backup already encoded into a local file, described by <paramref name="manifest"/>; as above.</summary>
-    public Task<BackupManifest> StoreAsync(string encodedFilePath, BackupManifest manifest, bool verify, CancellationToken ct)
-    {
-        if (manifest.DataKey != DataKeyFor(manifest.Id, manifest.Encrypted))
-            throw new ArgumentException($"Manifest data key '{manifest.DataKey}' is not where backup {manifest.Id} belongs.", nameof(manifest));
-        return StoreAsync(manifest.Id, manifest.Encrypted, async (stream, token) =>
-        {
-            var file = new FileStream(encodedFilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (file.ConfigureAwait(false))
-                await file.CopyToAsync(stream, 1024 * 1024, token).ConfigureAwait(false);
-            return manifest;
-        }, verify, ct);
-    }
-
     /// <summary>Reads the data object back; removes it and throws when it is not what the manifest describes.</summary>
     private async Task VerifyAsync(BackupManifest manifest, CancellationToken ct)
     {

@@ -28,7 +28,7 @@ public sealed class BackupCatalogTests : IDisposable
     private async Task<BackupManifest> Store(DateTimeOffset at, byte[]? key = null)
     {
         var (manifest, path) = await CatalogTestSupport.Encode(_catalog, _dbPath, _dir.Path, at, key);
-        return await _catalog.StoreAsync(path, manifest, verify: true, CancellationToken.None);
+        return await _catalog.StoreFileAsync(path, manifest, verify: true, CancellationToken.None);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class BackupCatalogTests : IDisposable
     {
         var complete = await Store(T0);
         var (orphan, path) = await CatalogTestSupport.Encode(_catalog, _dbPath, _dir.Path, T0.AddHours(1));
-        await _target.PutAsync(orphan.DataKey, path, orphan.Sha256, CancellationToken.None);
+        await _target.PutFileAsync(orphan.DataKey, path);
 
         Assert.Equal([complete], await _catalog.ListAsync(CancellationToken.None));
     }
@@ -122,9 +122,9 @@ public sealed class BackupCatalogTests : IDisposable
         var corrupting = new BackupCatalog(new CorruptingReadTarget(_target), "");
         var (manifest, path) = await CatalogTestSupport.Encode(corrupting, _dbPath, _dir.Path, T0);
 
-        await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreAsync(path, manifest, verify: true, CancellationToken.None));
+        await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreFileAsync(path, manifest, verify: true, CancellationToken.None));
         // verify-after-upload = off skips the read-back only where the store confirmed a checksum itself; a folder never does.
-        await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreAsync(path, manifest, verify: false, CancellationToken.None));
+        await Assert.ThrowsAsync<BackupVerificationException>(() => corrupting.StoreFileAsync(path, manifest, verify: false, CancellationToken.None));
 
         Assert.Empty(await _target.ListKeysAsync("", CancellationToken.None));
         Assert.Empty(await _catalog.ListAsync(CancellationToken.None));
@@ -136,7 +136,7 @@ public sealed class BackupCatalogTests : IDisposable
         var (manifest, path) = await CatalogTestSupport.Encode(_catalog, _dbPath, _dir.Path, T0);
         var lying = manifest with { Sha256 = new string('a', 64) };
 
-        await Assert.ThrowsAsync<BackupVerificationException>(() => _catalog.StoreAsync(path, lying, verify: true, CancellationToken.None));
+        await Assert.ThrowsAsync<BackupVerificationException>(() => _catalog.StoreFileAsync(path, lying, verify: true, CancellationToken.None));
 
         Assert.Empty(await _target.ListKeysAsync("", CancellationToken.None));
     }
@@ -147,7 +147,7 @@ public sealed class BackupCatalogTests : IDisposable
         var (manifest, path) = await CatalogTestSupport.Encode(_catalog, _dbPath, _dir.Path, T0);
 
         await Assert.ThrowsAsync<ArgumentException>(() =>
-            _catalog.StoreAsync(path, manifest with { DataKey = "elsewhere/x.db.zst" }, verify: false, CancellationToken.None));
+            _catalog.StoreFileAsync(path, manifest with { DataKey = "elsewhere/x.db.zst" }, verify: false, CancellationToken.None));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class BackupCatalogTests : IDisposable
         var blogA = new BackupCatalog(_target, "blog-a");
         var blogAB = new BackupCatalog(_target, "blog-ab");
         var (manifest, path) = await CatalogTestSupport.Encode(blogAB, _dbPath, _dir.Path, T0);
-        await blogAB.StoreAsync(path, manifest, verify: true, CancellationToken.None);
+        await blogAB.StoreFileAsync(path, manifest, verify: true, CancellationToken.None);
 
         Assert.Empty(await blogA.ListAsync(CancellationToken.None));
         Assert.Equal([manifest], await blogAB.ListAsync(CancellationToken.None));
@@ -167,6 +167,6 @@ public sealed class BackupCatalogTests : IDisposable
     {
         var path = _dir.File(Guid.NewGuid().ToString("N"));
         await File.WriteAllTextAsync(path, text, Encoding.UTF8);
-        await _target.PutAsync(key, path, "unused", CancellationToken.None);
+        await _target.PutFileAsync(key, path);
     }
 }

@@ -68,19 +68,4 @@ public static class BackupEncoder
         await hashing.FlushAsync(ct).ConfigureAwait(false);
         return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
     }
-
-    /// <summary>
-    /// Encodes a file into a new file (it must not exist yet). Not fsynced: it is a staging file,
-    /// read straight back by the upload and deleted; what a target keeps is made durable there.
-    /// </summary>
-    public static async Task<EncodedBackup> EncodeFileAsync(
-        string sourcePath, string destinationPath, byte[]? key,
-        int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default)
-    {
-        var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using var _ = source.ConfigureAwait(false);
-        var destination = new FileStream(destinationPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-        await using var __ = destination.ConfigureAwait(false);
-        return await EncodeAsync(source, destination, key, compressionLevel, ct).ConfigureAwait(false);
-    }
 }

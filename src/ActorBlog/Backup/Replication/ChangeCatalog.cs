@@ -14,43 +14,34 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
     public IBackupTarget Target => target;
 
     /// <summary>
-    /// Encodes the batch (zstd, ABE1 with a key) into a staging file under <paramref name="tempDir"/>,
-    /// uploads it, and checks what the target holds; throws <see cref="BackupVerificationException"/>
-    /// (after removing the object) when it differs. The staging file is removed either way.
+    /// Encodes the batch (zstd, ABE1 with a key) in memory, where the batch already is, uploads it, and
+    /// checks what the target holds; throws <see cref="BackupVerificationException"/> (after removing the
+    /// object) when it differs. The key names the encoded bytes' size and SHA-256, so they are encoded
+    /// in full before the upload starts.
     /// </summary>
-    public async Task<ChangeKey> StoreAsync(IReadOnlyList<CapturedTransaction> batch, byte[]? key, int compressionLevel, string tempDir, bool verify, CancellationToken ct)
+    public async Task<ChangeKey> StoreAsync(IReadOnlyList<CapturedTransaction> batch, byte[]? key, int compressionLevel, bool verify, CancellationToken ct)
     {
         var plain = ChangeFormat.Write(batch);
-        TempFiles.EnsurePrivateDirectory(tempDir);
-        var staged = TempFiles.PathFor(tempDir, $"change-{Guid.NewGuid():N}");
-        try
-        {
-            EncodedBackup encoded;
-            var output = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await using (output.ConfigureAwait(false))
-                encoded = await BackupEncoder.EncodeAsync(new MemoryStream(plain, writable: false), output, key, compressionLevel, ct).ConfigureAwait(false);
+        var encodedBytes = new MemoryStream();
+        var encoded = await BackupEncoder.EncodeAsync(new MemoryStream(plain, writable: false), encodedBytes, key, compressionLevel, ct).ConfigureAwait(false);
 
-            var first = batch[0];
-            var last = batch[^1];
-            var name = ChangeKey.For(prefix, first.Lineage, first.PreviousRevision, last.Revision, first.CommittedAt, last.CommittedAt, encoded.StoredBytes, encoded.Sha256, key is not null);
-            var confirmed = await target.PutAsync(name.Key, staged, encoded.Sha256, ct).ConfigureAwait(false);
-            if (verify || !confirmed)
-            {
-                var (bytes, sha256) = await target.HashAsync(name.Key, ct).ConfigureAwait(false);
-                if (bytes != encoded.StoredBytes || sha256 != encoded.Sha256)
-                {
-                    try { await target.DeleteAsync(name.Key, CancellationToken.None).ConfigureAwait(false); }
-                    catch (Exception) { /* listed but failing its checksum: a restore reports it, naming it */ }
-                    throw new BackupVerificationException(
-                        $"Change object {name.Key} read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {encoded.StoredBytes} bytes sha256 {encoded.Sha256} were sent.");
-                }
-            }
-            return name;
-        }
-        finally
+        var first = batch[0];
+        var last = batch[^1];
+        var name = ChangeKey.For(prefix, first.Lineage, first.PreviousRevision, last.Revision, first.CommittedAt, last.CommittedAt, encoded.StoredBytes, encoded.Sha256, key is not null);
+        var confirmed = await target.PutStreamAsync(name.Key,
+            (stream, token) => stream.WriteAsync(encodedBytes.GetBuffer().AsMemory(0, (int)encodedBytes.Length), token).AsTask(), ct).ConfigureAwait(false);
+        if (verify || !confirmed)
         {
-            TempFiles.DeleteQuietly(staged);
+            var (bytes, sha256) = await target.HashAsync(name.Key, ct).ConfigureAwait(false);
+            if (bytes != encoded.StoredBytes || sha256 != encoded.Sha256)
+            {
+                try { await target.DeleteAsync(name.Key, CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception) { /* listed but failing its checksum: a restore reports it, naming it */ }
+                throw new BackupVerificationException(
+                    $"Change object {name.Key} read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {encoded.StoredBytes} bytes sha256 {encoded.Sha256} were sent.");
+            }
         }
+        return name;
     }
 
     /// <summary>Every change object of one lineage (or of all, when null), by lineage, then revision.</summary>

@@ -22,7 +22,7 @@ public sealed class ChangeUploadActor : ReceiveActor
         public static readonly Unavailable Instance = new();
     }
 
-    public sealed record Options(Func<ChangeCatalog> Catalog, byte[]? Key, int CompressionLevel, string TempDir, bool Verify);
+    public sealed record Options(Func<ChangeCatalog> Catalog, byte[]? Key, int CompressionLevel, bool Verify);
 
     private sealed record Answer(object Message, IActorRef ReplyTo, bool Failed);
 
@@ -32,7 +32,7 @@ public sealed class ChangeUploadActor : ReceiveActor
         Receive<Ship>(ship =>
         {
             var replyTo = Sender;
-            catalog.StoreAsync(ship.Batch, options.Key, options.CompressionLevel, options.TempDir, options.Verify, CancellationToken.None)
+            catalog.StoreAsync(ship.Batch, options.Key, options.CompressionLevel, options.Verify, CancellationToken.None)
                 .PipeTo(Self, Self, success: key => new Answer(new Shipped(ship.BatchId, key), replyTo, false),
                     failure: e => new Answer(new ShipFailed(ship.BatchId, BackupErrors.Describe(e)), replyTo, true));
         });

@@ -18,15 +18,6 @@ public sealed class FileBackupTarget : IBackupTarget
     public string Describe() => $"file {_root}";
 
     /// <returns>Always false: a folder computes no checksum of its own, so the catalog reads the file back.</returns>
-    public Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct) =>
-        PutStreamAsync(key, async (target, token) =>
-        {
-            var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (source.ConfigureAwait(false))
-                await source.CopyToAsync(target, 1024 * 1024, token).ConfigureAwait(false);
-        }, ct);
-
-    /// <returns>Always false, as for <see cref="PutAsync"/>.</returns>
     public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {
         var destination = PathFor(key);

@@ -25,26 +25,16 @@ namespace ActorBlog.Backup.Targets;
 public interface IBackupTarget
 {
     /// <summary>
-    /// Uploads the whole local file at <paramref name="sourcePath"/> as <paramref name="key"/>.
-    /// When the task completes the object is durable and readable in full; a failed or cancelled
-    /// put leaves no object under the key that a listing or read would return as complete.
-    /// An existing object under the same key is replaced (callers never reuse keys).
-    /// <paramref name="sha256Hex"/> describes the file's bytes and is stored as object metadata
-    /// where the store supports it; it is not checked here.
-    /// Returns true only when the store itself confirmed that it holds exactly these bytes (a
-    /// checksum it computed matched ours); false means only reading the object back can tell.
-    /// </summary>
-    Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct);
-
-    /// <summary>
     /// Stores as <paramref name="key"/> the bytes that <paramref name="write"/> writes into the stream
     /// it is handed, as they come, with no staging file and no length known in advance; memory stays
-    /// bounded (a target buffers at most a few parts). The promises of <see cref="PutAsync"/> hold:
-    /// once the task completes the object is durable and readable in full; when
-    /// <paramref name="write"/> throws, the put fails or is cancelled, no object is left under the
-    /// key that a listing or read would return as complete (nothing is completed before
-    /// <paramref name="write"/> has returned). No sha256 metadata: the caller's manifest holds the
-    /// checksum. Returns true only when the store itself confirmed that it holds exactly the bytes written.
+    /// bounded (a target buffers at most a few parts). Once the task completes the object is durable
+    /// and readable in full. When <paramref name="write"/> throws, or the put fails or is cancelled, no
+    /// object is left under the key that a listing or read would return as complete (nothing is
+    /// completed before <paramref name="write"/> has returned). An existing object under the same key
+    /// is replaced (callers never reuse keys). No checksum metadata: the caller's manifest, or the
+    /// key itself, holds the checksum. Returns true only when the store itself confirmed that it holds
+    /// exactly the bytes written (a checksum it computed matched ours); false means only reading the
+    /// object back can tell.
     /// </summary>
     Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -15,15 +14,13 @@ namespace ActorBlog.Backup.Targets;
 /// </summary>
 public sealed class S3BackupTarget : IBackupTarget, IDisposable
 {
-    /// <summary>A staged file up to this size goes up as one PutObject.</summary>
-    public const long MultipartThreshold = 16 * 1024 * 1024;
+    /// <summary>The size of each part of a multipart upload (the last may be shorter).</summary>
     public const int PartSize = 8 * 1024 * 1024;
     /// <summary>
-    /// A streamed object up to this size goes up as one PutObject (held in memory until it ends:
+    /// An object up to this size goes up as one PutObject (held in memory until it ends:
     /// four parts); a larger one as a multipart upload. A 100 MB blog encodes to about 22 MB.
     /// </summary>
     public const int SinglePutLimit = 4 * PartSize;
-    private const string Sha256Metadata = "sha256"; // sent as x-amz-meta-sha256
 
     private readonly S3TargetOptions _options;
     private readonly AmazonS3Client _client;
@@ -62,22 +59,6 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
     public string Describe() =>
         $"s3://{_options.Bucket}/{_options.Prefix.Trim('/')} ({(string.IsNullOrEmpty(_options.Endpoint) ? "aws" : _options.Endpoint)}, {_options.Region})";
 
-    public async Task<bool> PutAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
-    {
-        var length = new FileInfo(sourcePath).Length;
-        try
-        {
-            // The store's ETag, where it is a checksum it computed itself over every byte, confirms the upload (UploadChecksum).
-            return length <= MultipartThreshold
-                ? await PutSingleAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false)
-                : await PutMultipartAsync(key, sourcePath, sha256Hex, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsStoreFailure(e, ct))
-        {
-            throw Failed("PUT", e);
-        }
-    }
-
     public async Task<bool> PutStreamAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
     {
         var upload = new S3ObjectWriteStream(_client, _options.Bucket, key, PartSize, SinglePutLimit, ct);
@@ -99,97 +80,6 @@ public sealed class S3BackupTarget : IBackupTarget, IDisposable
                 await upload.AbortAsync().ConfigureAwait(false);
                 throw;
             }
-        }
-    }
-
-    private async Task<bool> PutSingleAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
-    {
-        byte[] md5;
-        await using (var read = File.OpenRead(sourcePath))
-            md5 = await MD5.HashDataAsync(read, ct).ConfigureAwait(false);
-        var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
-        {
-            var request = new PutObjectRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                InputStream = file,
-                AutoCloseStream = false,
-                // Without this the SDK streams aws-chunked framing, which s3rver stores as the object.
-                UseChunkEncoding = false,
-            };
-            request.Metadata.Add(Sha256Metadata, sha256Hex);
-            var response = await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
-            return UploadChecksum.ConfirmsSingle(response.ETag, md5);
-        }
-    }
-
-    private async Task<bool> PutMultipartAsync(string key, string sourcePath, string sha256Hex, CancellationToken ct)
-    {
-        var initiate = new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key };
-        initiate.Metadata.Add(Sha256Metadata, sha256Hex);
-        var uploadId = (await _client.InitiateMultipartUploadAsync(initiate, ct).ConfigureAwait(false)).UploadId;
-        try
-        {
-            var etags = new List<PartETag>();
-            using var checksum = new UploadChecksum();
-            var buffer = new byte[PartSize];
-            var file = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using (file.ConfigureAwait(false))
-            {
-                for (var partNumber = 1; ; partNumber++)
-                {
-                    var n = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-                    if (n == 0)
-                        break;
-                    checksum.AddPart(buffer.AsSpan(0, n));
-                    using var part = new MemoryStream(buffer, 0, n, writable: false);
-                    var response = await _client.UploadPartAsync(new UploadPartRequest
-                    {
-                        BucketName = _options.Bucket,
-                        Key = key,
-                        UploadId = uploadId,
-                        PartNumber = partNumber,
-                        PartSize = n,
-                        InputStream = part,
-                        UseChunkEncoding = false,
-                    }, ct).ConfigureAwait(false);
-                    etags.Add(new PartETag(partNumber, response.ETag));
-                }
-            }
-
-            var complete = await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                UploadId = uploadId,
-                PartETags = etags,
-            }, ct).ConfigureAwait(false);
-            return checksum.Confirms(complete.ETag);
-        }
-        catch
-        {
-            await TryAbortAsync(key, uploadId).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    // Best effort: some clones (s3rver) do not implement abort, and the original error matters more.
-    private async Task TryAbortAsync(string key, string uploadId)
-    {
-        try
-        {
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
-            {
-                BucketName = _options.Bucket,
-                Key = key,
-                UploadId = uploadId,
-            }).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // swallowed on purpose, see above
         }
     }
 

@@ -159,7 +159,7 @@ public sealed class ReplicationActorSpecs : TestKit
         var root = _dir.File("target");
         File.WriteAllText(root, "not a folder");
         var uploader = ChangeUploadActor.Props(new ChangeUploadActor.Options(
-            () => new ChangeCatalog(new FileBackupTarget(root), ""), null, 3, _dir.File("tmp"), Verify: true));
+            () => new ChangeCatalog(new FileBackupTarget(root), ""), null, 3, Verify: true));
         var actor = Start(ReplicationMode.Async, uploader);
         actor.Tell(Tx(1));
         BaseVerified(actor);

@@ -47,7 +47,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         var captured = blog.Captured.Sum(t => t.Pages.Count) * 4096L;
         Assert.True(walBytes < captured / 2, $"the WAL ({walBytes} bytes) should have restarted after checkpoints; {captured} bytes of pages were committed");
 
-        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 1, 3, 7, 2);
+        await blog.ShipAsync(changes, Key, blog.Captured, 1, 3, 7, 2);
 
         foreach (var tx in blog.Captured.Where(t => t.Revision > first.Revision))
         {
@@ -79,7 +79,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         var before = blog.Create();
         var between = blog.Captured[^1].CommittedAt.AddTicks(TimeSpan.TicksPerMillisecond / 2);
         var after = blog.Create();
-        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 10);
+        await blog.ShipAsync(changes, Key, blog.Captured, 10);
 
         await RestoreAsync(new BackupSelection(At: between), "between.db");
 
@@ -96,7 +96,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         blog.Create();
         await blog.BackupAsync(backups, Temp, Key);
         for (var i = 0; i < 6; i++) blog.Create();
-        var keys = await blog.ShipAsync(changes, Temp, Key, blog.Captured, 2);
+        var keys = await blog.ShipAsync(changes, Key, blog.Captured, 2);
         var damaged = keys.First(k => k.From >= blog.Captured[3].Revision);
         var good = keys[keys.IndexOf(damaged) - 1];
         var path = Path.Combine(Target, damaged.Key);
@@ -124,7 +124,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         blog.Create();
         await blog.BackupAsync(backups, Temp, Key);
         for (var i = 0; i < 6; i++) blog.Create();
-        var keys = await blog.ShipAsync(changes, Temp, Key, blog.Captured, 2);
+        var keys = await blog.ShipAsync(changes, Key, blog.Captured, 2);
         // What a store without atomic puts (s3rver) keeps of an upload the killed program did not finish.
         var last = Path.Combine(Target, keys[^1].Key);
         File.WriteAllBytes(last, File.ReadAllBytes(last)[..10]);
@@ -148,7 +148,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         blog.Create();
         await blog.BackupAsync(backups, Temp, Key);
         for (var i = 0; i < 6; i++) blog.Create();
-        var keys = await blog.ShipAsync(changes, Temp, Key, blog.Captured, 2);
+        var keys = await blog.ShipAsync(changes, Key, blog.Captured, 2);
         var missing = keys[^2];
         File.Delete(Path.Combine(Target, missing.Key));
 
@@ -166,7 +166,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         blog.Create();
         await blog.BackupAsync(backups, Temp, key: null);
         blog.Create();
-        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 5);
+        await blog.ShipAsync(changes, Key, blog.Captured, 5);
 
         var failure = await Assert.ThrowsAsync<ActorBlog.Backup.Format.BackupKeyException>(
             () => new Restorer(backups, null).RestoreAsync(BackupSelection.Newest, _dir.File("nokey.db"), RestoreMode.Strict, false, CancellationToken.None));
@@ -193,7 +193,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
         }
         for (var i = 0; i < 40; i++) blog.Create(bodyBytes: 5000); // the reader is gone: the WAL restarts again
         Assert.Empty(blog.Failures);
-        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 4);
+        await blog.ShipAsync(changes, Key, blog.Captured, 4);
 
         var restored = await RestoreAsync(BackupSelection.Newest, "after-reader.db");
 
@@ -212,7 +212,7 @@ public sealed class ReplicationRoundTripTests : IDisposable
             bases.Add(await blog.BackupAsync(backups, Temp, Key));
             for (var i = 0; i < 4; i++) blog.Create();
         }
-        await blog.ShipAsync(changes, Temp, Key, blog.Captured, 3);
+        await blog.ShipAsync(changes, Key, blog.Captured, 3);
 
         var deleted = await ActorBlog.Backup.BackupJob.ApplyRetentionAsync(backups, new ActorBlog.Backup.Retention.RetentionRules(2, 0, 0, 0), CancellationToken.None);
 

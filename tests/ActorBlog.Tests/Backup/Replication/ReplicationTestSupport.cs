@@ -102,14 +102,14 @@ public sealed class TappedBlog : IDisposable
     }
 
     /// <summary>Ships captured commits as change objects, in batches of the given sizes (cycled).</summary>
-    public async Task<List<ChangeKey>> ShipAsync(ChangeCatalog changes, string tempDir, byte[]? key, IEnumerable<CapturedTransaction> transactions, params int[] batchSizes)
+    public async Task<List<ChangeKey>> ShipAsync(ChangeCatalog changes, byte[]? key, IEnumerable<CapturedTransaction> transactions, params int[] batchSizes)
     {
         var keys = new List<ChangeKey>();
         var list = transactions.ToList();
         for (int i = 0, b = 0; i < list.Count; b++)
         {
             var size = Math.Min(batchSizes[b % batchSizes.Length], list.Count - i);
-            keys.Add(await changes.StoreAsync(list.GetRange(i, size), key, 3, tempDir, verify: true, CancellationToken.None));
+            keys.Add(await changes.StoreAsync(list.GetRange(i, size), key, 3, verify: true, CancellationToken.None));
             i += size;
         }
         return keys;

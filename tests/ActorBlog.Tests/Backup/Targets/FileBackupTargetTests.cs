@@ -22,7 +22,7 @@ public sealed class FileBackupTargetTests : IDisposable
     {
         var source = _dir.File(Guid.NewGuid().ToString("N"));
         await File.WriteAllBytesAsync(source, content);
-        await _target.PutAsync(key, source, "unused", CancellationToken.None);
+        await _target.PutFileAsync(key, source);
     }
 
     private async Task<byte[]> Read(string key)

@@ -143,26 +143,4 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
         Assert.Equal(1, _dataGets);
         Assert.Equal([stored], await _catalog.ListAsync(CancellationToken.None));
     }
-
-    [Theory]
-    [InlineData(300_001)]
-    [InlineData((int)S3BackupTarget.MultipartThreshold + 5)] // a staged file that goes up in parts
-    public async Task A_file_put_is_confirmed_only_by_the_checksum_of_its_bytes(int length)
-    {
-        var path = _dir.File("staged");
-        var bytes = new byte[length];
-        new Random(7).NextBytes(bytes);
-        await File.WriteAllBytesAsync(path, bytes);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-        Assert.True(await _target.PutAsync(_prefix + "/as-stored", path, sha256, CancellationToken.None));
-        _proxy.RewriteETag = AnswerLikeS3;
-        Assert.True(await _target.PutAsync(_prefix + "/composite", path, sha256, CancellationToken.None));
-        _proxy.RewriteETag = (_, _, _) => "\"0123456789abcdef0123456789abcdef\"";
-        Assert.False(await _target.PutAsync(_prefix + "/other", path, sha256, CancellationToken.None));
-        _proxy.RewriteETag = null;
-        _proxy.CorruptPutsEndingWith = "/damaged";
-        Assert.False(await _target.PutAsync(_prefix + "/damaged", path, sha256, CancellationToken.None));
-        Assert.True(_proxy.Corrupted > 0);
-    }
 }

@@ -50,7 +50,7 @@ public static class BackupJob
     }
 
     private static Task<SnapshotFile> Check(PreparedBackup prepared) =>
-        BackgroundThread.Run("backup check", prepared.LowPriority, () => SqliteSnapshot.Inspect(prepared.SnapshotPath, "quick_check"));
+        BackgroundThread.Run("backup check", prepared.LowPriority, () => SqliteSnapshot.Inspect(prepared.SnapshotPath, SnapshotCheck.Pages));
 
     /// <summary>
     /// Encodes the snapshot (zstd, + AES-GCM, SHA-256) straight into the target while quick_check

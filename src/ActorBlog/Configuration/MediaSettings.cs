@@ -25,7 +25,7 @@ public sealed record MediaSettings(long MaxBytes, long MaxPixels)
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new SettingsException(key, $"'{raw}' is not a size such as 10MiB ({e.Message.Split('\n')[0].Trim()})");
+            throw new SettingsException(key, $"'{raw}' is not a size such as 10MiB ({e.Message})");
         }
     }
 }

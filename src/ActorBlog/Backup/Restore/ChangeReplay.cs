@@ -174,7 +174,7 @@ public sealed class ChangeReplay(ChangeCatalog changes, byte[]? key, Action<stri
     private static SnapshotFile Standalone(string path)
     {
         LeaveLineage(path);
-        return SqliteSnapshot.Inspect(path, "integrity_check");
+        return SqliteSnapshot.Inspect(path, SnapshotCheck.Full);
     }
 
     /// <summary>Rollback journal and no lineage; the commit (synchronous = FULL, SQLite's default) is on disk when this returns.</summary>

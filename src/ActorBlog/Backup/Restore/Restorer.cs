@@ -128,7 +128,7 @@ public sealed class Restorer(BackupCatalog catalog, byte[]? key, Action<string>?
         SnapshotFile inspected;
         try
         {
-            inspected = await Task.Run(() => SqliteSnapshot.Inspect(tempPath, "integrity_check"), ct).ConfigureAwait(false);
+            inspected = await Task.Run(() => SqliteSnapshot.Inspect(tempPath, SnapshotCheck.Full), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {

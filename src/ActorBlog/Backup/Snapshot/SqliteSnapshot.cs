@@ -10,6 +10,16 @@ public sealed record SnapshotFile(string Path, long Revision, long PostCount, lo
     public string? Lineage { get; init; }
 }
 
+/// <summary>How much of a database file <see cref="SqliteSnapshot.Inspect"/> checks.</summary>
+public enum SnapshotCheck
+{
+    /// <summary><c>quick_check</c> of the pages alone, without the virtual tables' own checks (<see cref="IntegrityCheck.QuickCheckPages"/>): a backup's staged copy.</summary>
+    Pages,
+
+    /// <summary>The full <c>integrity_check</c>, the search index's own check included (<see cref="IntegrityCheck.Run"/>): every restore and drill.</summary>
+    Full,
+}
+
 /// <summary>
 /// Takes a point-in-time copy through SQLite's online backup API: every page under one read
 /// snapshot, commits still in the WAL included, while the writer keeps committing. Never a
@@ -46,22 +56,18 @@ public static class SqliteSnapshot
     }
 
     /// <summary>
-    /// Checks a database file (<c>quick_check</c> or <c>integrity_check</c>) and reads its revision
-    /// and post count; throws <see cref="InvalidDataException"/> when it is not sound.
+    /// Checks a database file and reads its revision and post count; throws <see cref="InvalidDataException"/>,
+    /// naming the check, when it is not sound.
     /// </summary>
-    public static SnapshotFile Inspect(string path, string check = "integrity_check")
+    public static SnapshotFile Inspect(string path, SnapshotCheck check)
     {
-        var result = check switch
-        {
-            "integrity_check" => IntegrityCheck.Run(path),
-            "quick_check" => null,
-            _ => throw new ArgumentOutOfRangeException(nameof(check), check, "integrity_check or quick_check"),
-        };
+        // The full check runs on connections of its own (IntegrityCheck.Run); the pages' check on the one below.
+        var full = check == SnapshotCheck.Full ? IntegrityCheck.Run(path) : null;
         using var connection = Open(path, SqliteOpenMode.ReadOnly);
         // The posts, revision and lineage below are ordinary tables, readable without the modules.
-        result ??= IntegrityCheck.QuickCheckPages(connection);
+        var result = full ?? IntegrityCheck.QuickCheckPages(connection);
         if (result != "ok")
-            throw new InvalidDataException($"the database copy failed {check}: {result}");
+            throw new InvalidDataException($"the database copy failed {(check == SnapshotCheck.Full ? "integrity_check" : "quick_check")}: {result}");
         var revision = AsBlog(() => Schema.Revision(connection));
         var posts = AsBlog(() => Sql.Long(connection, "SELECT COUNT(*) FROM posts"));
         return new SnapshotFile(path, revision, posts, new FileInfo(path).Length) { Lineage = Replication.Lineage.Read(connection) };

@@ -36,8 +36,6 @@ public sealed class ReplicationWiring
         var settings = _options.Replication;
         if (settings.Mode == ReplicationMode.Off) return;
         var backup = _options.Backup;
-        // Change objects are encoded in memory; versions before 2026-12 staged them here, and a killed run may have left one.
-        TempFiles.Sweep(Path.Combine(backup.TempDir, "replication"));
         var uploader = ChangeUploadActor.Props(new ChangeUploadActor.Options(
             () =>
             {

@@ -61,13 +61,18 @@ public static class SqliteSnapshot
     /// </summary>
     public static SnapshotFile Inspect(string path, SnapshotCheck check)
     {
-        // The full check runs on connections of its own (IntegrityCheck.Run); the pages' check on the one below.
-        var full = check == SnapshotCheck.Full ? IntegrityCheck.Run(path) : null;
+        var (name, full) = check switch
+        {
+            // The full check runs on connections of its own (IntegrityCheck.Run); the pages' check on the one below.
+            SnapshotCheck.Full => ("integrity_check", IntegrityCheck.Run(path)),
+            SnapshotCheck.Pages => ("quick_check", null),
+            _ => throw new ArgumentOutOfRangeException(nameof(check), check, null),
+        };
         using var connection = Open(path, SqliteOpenMode.ReadOnly);
         // The posts, revision and lineage below are ordinary tables, readable without the modules.
         var result = full ?? IntegrityCheck.QuickCheckPages(connection);
         if (result != "ok")
-            throw new InvalidDataException($"the database copy failed {(check == SnapshotCheck.Full ? "integrity_check" : "quick_check")}: {result}");
+            throw new InvalidDataException($"the database copy failed {name}: {result}");
         var revision = AsBlog(() => Schema.Revision(connection));
         var posts = AsBlog(() => Sql.Long(connection, "SELECT COUNT(*) FROM posts"));
         return new SnapshotFile(path, revision, posts, new FileInfo(path).Length) { Lineage = Replication.Lineage.Read(connection) };

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
+using ActorBlog.Backup.Replication;
 using ActorBlog.Backup.Targets;
 using ActorBlog.Host.Tests.Infrastructure;
 using ActorBlog.Tests.Infrastructure;
@@ -17,6 +18,7 @@ namespace ActorBlog.Tests.Backup.Targets;
 [Collection(S3rverCollection.Name)]
 public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetime
 {
+    private const int Small = 300_001; // within one buffer, as most change objects are
     private const int SinglePut = 20 * 1024 * 1024 + 123; // held in three 8 MiB buffers, sent as one
     private const int Multipart = 40 * 1024 * 1024 + 123; // past the single-put limit: five full 8 MiB parts and a short one
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 16, 0, 0, TimeSpan.Zero);
@@ -27,6 +29,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
     private S3BackupTarget _target = null!;
     private BackupCatalog _catalog = null!;
     private int _dataGets;
+    private int _changeGets;
 
     public async Task InitializeAsync()
     {
@@ -35,6 +38,8 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
         {
             if (request.Method == "GET" && request.Path.Value!.EndsWith(BackupNaming.DataSuffix, StringComparison.Ordinal))
                 Interlocked.Increment(ref _dataGets);
+            if (request.Method == "GET" && request.Path.Value!.EndsWith(ChangeKey.Suffix, StringComparison.Ordinal))
+                Interlocked.Increment(ref _changeGets);
             return Fault.Pass;
         };
         _target = new S3BackupTarget(new S3TargetOptions(_proxy.Endpoint, S3rverFixture.Region, s3.Bucket, _prefix,
@@ -84,6 +89,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
 
     public static TheoryData<int, bool> Answers => new()
     {
+        { Small, false },      // PutObject of one buffer
         { SinglePut, false },  // PutObject: the MD5 of the body
         { Multipart, false },  // s3rver: the MD5 of the whole assembled object
         { Multipart, true },   // S3: the MD5 of the part MD5s, "-3"
@@ -105,6 +111,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
     }
 
     [Theory]
+    [InlineData(Small)]
     [InlineData(SinglePut)]
     [InlineData(Multipart)]
     public async Task A_store_whose_answer_confirms_nothing_is_read_back_before_the_backup_counts(int length)
@@ -134,6 +141,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
     }
 
     [Theory]
+    [InlineData(Small)]
     [InlineData(SinglePut)]
     [InlineData(Multipart)]
     public async Task With_verify_on_every_backup_is_read_back_whatever_the_store_answers(int length)
@@ -142,5 +150,47 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
 
         Assert.Equal(1, _dataGets);
         Assert.Equal([stored], await _catalog.ListAsync(CancellationToken.None));
+    }
+
+    /// <summary>One transaction of <paramref name="pages"/> random 4 KiB pages, continuing revision <paramref name="from"/>.</summary>
+    private static CapturedTransaction[] Batch(long from, int pages = 8)
+    {
+        var random = new Random((int)from);
+        var written = Enumerable.Range(1, pages).Select(n =>
+        {
+            var page = new byte[4096];
+            random.NextBytes(page);
+            return new WalPage((uint)n, page);
+        }).ToList();
+        return [new CapturedTransaction("0123456789abcdef", from, from + 1, T0.AddSeconds(from), 4096, (uint)pages, written)];
+    }
+
+    [Fact]
+    public async Task A_change_object_counts_by_the_stores_checksum_and_is_read_back_when_the_answer_confirms_nothing()
+    {
+        var changes = new ChangeCatalog(_target, _prefix);
+
+        var confirmed = await changes.StoreAsync(Batch(1), key: null, compressionLevel: 3, verify: false, CancellationToken.None);
+        Assert.Equal(0, _changeGets);
+
+        _proxy.RewriteETag = (_, _, _) => "\"" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "\"";
+        var readBack = await changes.StoreAsync(Batch(2), key: null, compressionLevel: 3, verify: false, CancellationToken.None);
+        Assert.Equal(1, _changeGets);
+
+        Assert.Equal([confirmed, readBack], await changes.ListAsync(lineage: null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_change_object_changed_on_the_way_to_the_store_fails_and_leaves_nothing()
+    {
+        var changes = new ChangeCatalog(_target, _prefix);
+        _proxy.CorruptPutsEndingWith = ChangeKey.Suffix;
+
+        await Assert.ThrowsAsync<BackupVerificationException>(() =>
+            changes.StoreAsync(Batch(1), key: null, compressionLevel: 3, verify: false, CancellationToken.None));
+
+        Assert.True(_proxy.Corrupted > 0);
+        Assert.Equal(1, _changeGets); // the store's checksum disagreed, so the object was read back, and found wrong
+        Assert.Empty(await changes.ListAsync(lineage: null, CancellationToken.None));
     }
 }

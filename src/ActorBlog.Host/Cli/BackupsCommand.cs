@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorBlog.Host.Web;
+using ActorBlog.Backup;
 
 namespace ActorBlog.Host.Cli;
 
@@ -18,10 +18,10 @@ public static class BackupsCommand
 
     private static async Task<int> RunAsync(CliContext context, bool json, CancellationToken ct)
     {
-        var entries = (await context.Catalog.ListAsync(ct)).Select(BackupApi.BackupEntry.From).ToList();
+        var entries = (await context.Catalog.ListAsync(ct)).Select(BackupEntry.From).ToList();
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(entries, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(entries, BackupEntryJson.Default.ListBackupEntry));
             return CommandLine.Success;
         }
         if (entries.Count == 0)

@@ -4,26 +4,10 @@ using Serilog;
 
 namespace ActorBlog.Host.Cli;
 
-/// <summary><c>serve [--urls URL]</c>: runs the blog until Ctrl-C or SIGTERM. Also what no command means.</summary>
+/// <summary><c>serve [--urls URL]</c> (<see cref="ServeSyntax"/>): runs the blog until Ctrl-C or SIGTERM.</summary>
 public static class ServeCommand
 {
-    public static void AddTo(Command root)
-    {
-        var rootUrls = UrlsOption();
-        root.Options.Add(rootUrls);
-        root.SetAction((parsed, ct) => RunAsync(parsed, parsed.GetValue(rootUrls), ct));
-
-        var serve = new Command("serve", "Serve the blog (the default)");
-        var urls = UrlsOption();
-        serve.Options.Add(urls);
-        serve.SetAction((parsed, ct) => RunAsync(parsed, parsed.GetValue(urls), ct));
-        root.Subcommands.Add(serve);
-    }
-
-    private static Option<string?> UrlsOption() => new("--urls")
-    {
-        Description = "Where to listen, e.g. http://127.0.0.1:5080 (overrides actorblog.http.urls)",
-    };
+    public static void AddTo(Command root) => ServeSyntax.AddTo(root, RunAsync);
 
     private static async Task<int> RunAsync(ParseResult parsed, string? urls, CancellationToken ct)
     {

@@ -12,13 +12,6 @@ public static class BackupApi
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>A backup as <c>GET /api/backups</c> lists it.</summary>
-    public sealed record BackupEntry(string Id, DateTime CreatedAt, long SizeBytes, long StoredBytes, string Sha256, string Compression, bool Encrypted)
-    {
-        public static BackupEntry From(BackupManifest m) =>
-            new(m.Id, m.CreatedAt.UtcDateTime, m.SizeBytes, m.StoredBytes, m.Sha256, m.Compression, m.Encrypted);
-    }
-
     public static IEndpointRouteBuilder MapBackupApi(this IEndpointRouteBuilder app)
     {
         var backups = app.MapGroup("/api/backups").AddEndpointFilter<BearerTokenFilter>();

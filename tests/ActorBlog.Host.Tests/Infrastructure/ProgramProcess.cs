@@ -29,6 +29,8 @@ public sealed partial class ProgramProcess : IAsyncDisposable
 
     public Task<Uri> Listening => _listening.Task;
 
+    public int Id => _process.Id;
+
     public string Stdout
     {
         get
@@ -45,16 +47,20 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         }
     }
 
-    public static ProgramProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ProgramProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(null, workingDirectory, environment, args);
+
+    /// <param name="program">A published program to run, or null for the built host (<c>dotnet ActorBlog.Host.dll</c>).</param>
+    public static ProgramProcess Start(string? program, string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(HostDll);
+        if (program is null) info.ArgumentList.Add(HostDll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var name in new[] { "ACTORBLOG_AUTHOR_TOKEN", "ACTORBLOG_CONFIG", "ACTORBLOG_BACKUP_TARGET", "ACTORBLOG_BACKUP_INTERVAL", "ACTORBLOG_REPLICATION_MODE",
                      "ACTORBLOG_BACKUP_KEY", "SPACES_KEY", "SPACES_SECRET", "SPACES_ENDPOINT", "SPACES_REGION", "SPACES_BUCKET" })
@@ -72,10 +78,15 @@ public sealed partial class ProgramProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to its end; returns the exit code, stdout and stderr.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(null, workingDirectory, environment, args);
+
+    /// <summary>As above, with a published <paramref name="program"/> (null: the built host).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+        string? program, string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        await using var run = Start(workingDirectory, environment, args);
+        await using var run = Start(program, workingDirectory, environment, args);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await run._process.WaitForExitAsync(cts.Token);
         run._process.WaitForExit(); // flushes the redirected streams

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace ActorBlog.Backup;
@@ -14,7 +15,7 @@ namespace ActorBlog.Backup;
 /// reason a low-priority step must not start threads or queue work to the pool: a new thread
 /// inherits its creator's priority, and the pool creates its workers on the thread that queues.
 /// So the step's outcome is handed back through a wait handle, which a pool wait thread (started
-/// by the caller) observes and completes the task from.
+/// by the caller) observes and completes the task from (<see cref="SignalledAsync"/>).
 /// </para>
 /// </summary>
 internal static class BackgroundThread
@@ -23,21 +24,11 @@ internal static class BackgroundThread
     public const int LowPriorityNice = 10;
     private const int MaxNice = 19;
 
-    public static Task<T> Run<T>(string name, bool lowPriority, Func<T> step)
+    public static async Task<T> Run<T>(string name, bool lowPriority, Func<T> step)
     {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         T result = default!;
         Exception? failure = null;
-        var finished = new ManualResetEvent(false);
-        RegisteredWaitHandle? registration = null;
-        registration = ThreadPool.UnsafeRegisterWaitForSingleObject(finished, (_, _) =>
-        {
-            registration!.Unregister(null);
-            finished.Dispose();
-            if (failure is null) done.SetResult(result);
-            else done.SetException(failure);
-        }, null, Timeout.Infinite, executeOnlyOnce: true);
-
+        using var finished = new ManualResetEvent(false);
         new Thread(() =>
         {
             if (lowPriority) TryLowerPriority();
@@ -55,7 +46,9 @@ internal static class BackgroundThread
             IsBackground = true,
             Name = name,
         }.Start();
-        return done.Task;
+        await SignalledAsync(finished, CancellationToken.None).ConfigureAwait(false);
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return result;
     }
 
     public static Task Run(string name, bool lowPriority, Action step) =>
@@ -64,6 +57,25 @@ internal static class BackgroundThread
             step();
             return true;
         });
+
+    /// <summary>
+    /// Completes once <paramref name="handle"/> is set, as observed by a pool wait thread: how a step
+    /// (which must not queue work to the pool) wakes async code. An auto-reset handle is reset by the wait.
+    /// </summary>
+    internal static async Task SignalledAsync(WaitHandle handle, CancellationToken ct)
+    {
+        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registration = ThreadPool.UnsafeRegisterWaitForSingleObject(handle, (_, _) => signalled.TrySetResult(), null, Timeout.Infinite, executeOnlyOnce: true);
+        try
+        {
+            using (ct.UnsafeRegister(_ => signalled.TrySetCanceled(ct), null))
+                await signalled.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            registration.Unregister(null);
+        }
+    }
 
     /// <summary>The calling thread's nice value, as the kernel holds it; 0 where there is none.</summary>
     internal static int CurrentNice()

@@ -32,7 +32,7 @@ public static class BackupActors
     /// goes to a backup, so on a small machine the writers keep the other. Measured on 2 cores, 50
     /// POST/s during back-to-back 100 MB backups: writers' p50 19-25 ms with none, 107-760 ms with
     /// two workers (alternating runs). The CLI, which has the machine to itself, keeps the default.
-    /// The snapshot's page copy and its check also run at a lower OS priority (BackgroundThread).
+    /// The snapshot's page copy, its check and the encoding also run at a lower OS priority (BackgroundThread).
     /// </summary>
     private const int ServerCompressionWorkers = 0;
 

@@ -16,7 +16,7 @@ public sealed record PreparedBackup(string Id, DateTimeOffset CreatedAt, string 
     /// <summary>The copy's quick_check already passed (<see cref="BackupJob.CheckAsync"/>); null: the upload runs it beside the encoder.</summary>
     public SnapshotFile? Checked { get; init; }
 
-    /// <summary>Snapshot and check at a lower OS priority than the rest of the process (<see cref="BackgroundThread"/>): the server's choice.</summary>
+    /// <summary>Snapshot, check and encoding at a lower OS priority than the rest of the process (<see cref="BackgroundThread"/>): the server's choice.</summary>
     public bool LowPriority { get; init; }
 }
 
@@ -93,9 +93,11 @@ public static class BackupJob
 
     private static async Task<EncodedBackup> EncodeSnapshotAsync(PreparedBackup prepared, Stream data, CancellationToken ct)
     {
-        var source = new FileStream(prepared.SnapshotPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // Read synchronously, on the encoder's own thread (BackupEncoder.EncodeAsync).
+        var source = new FileStream(prepared.SnapshotPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         await using (source.ConfigureAwait(false))
-            return await BackupEncoder.EncodeAsync(source, data, prepared.Key, prepared.CompressionLevel, prepared.CompressionWorkers, ct).ConfigureAwait(false);
+            return await BackupEncoder.EncodeAsync(source, data, prepared.Key, prepared.CompressionLevel, prepared.CompressionWorkers, prepared.LowPriority, ct)
+                .ConfigureAwait(false);
     }
 
     /// <summary>

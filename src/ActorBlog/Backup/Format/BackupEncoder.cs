@@ -20,15 +20,51 @@ public static class BackupEncoder
     /// <summary>zstd worker threads by default: one per core, at most 4 (more buys little and costs memory).</summary>
     public static readonly int DefaultCompressionWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
-    public static Task<EncodedBackup> EncodeAsync(
-        Stream source, Stream destination, byte[]? key,
-        int compressionLevel = DefaultCompressionLevel, CancellationToken ct = default) =>
-        EncodeAsync(source, destination, key, compressionLevel, DefaultCompressionWorkers, ct);
+    // What the encoding thread hands to the upload at a time, and how many such blocks may wait.
+    private const int HandoffBlockSize = 1024 * 1024;
+    private const int HandoffBlocks = 4;
 
-    /// <param name="compressionWorkers">zstd worker threads; 0 compresses on the calling thread.</param>
+    /// <summary>
+    /// Encodes on a thread of its own (<see cref="BackgroundThread"/>), at a lower OS priority when
+    /// <paramref name="lowPriority"/>, while this side writes the result into <paramref name="destination"/>.
+    /// Compressing a snapshot is most of a backup's CPU: on the pool it would hold a worker for tens
+    /// of milliseconds at a time (its reads and the upload's buffering mostly complete at once), and
+    /// requests queued behind it wait that long. Reads <paramref name="source"/> synchronously.
+    /// </summary>
+    /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
+    /// <param name="compressionWorkers">zstd worker threads; 0 compresses on the encoding thread itself.</param>
     public static async Task<EncodedBackup> EncodeAsync(
-        Stream source, Stream destination, byte[]? key, int compressionLevel, int compressionWorkers, CancellationToken ct)
+        Stream source, Stream destination, byte[]? key, int compressionLevel = DefaultCompressionLevel,
+        int compressionWorkers = -1, bool lowPriority = false, CancellationToken ct = default)
+    {
+        if (compressionWorkers < 0) compressionWorkers = DefaultCompressionWorkers;
+        using var handoff = new ThreadHandoff(HandoffBlockSize, HandoffBlocks);
+        var encoding = BackgroundThread.Run("backup encode", lowPriority, () =>
+        {
+            try
+            {
+                return Encode(source, handoff.Writer, key, compressionLevel, compressionWorkers, ct);
+            }
+            finally
+            {
+                handoff.WriterDone();
+            }
+        });
+        try
+        {
+            await handoff.CopyToAsync(destination, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            handoff.ReaderGone();
+            await Task.WhenAny(encoding).ConfigureAwait(false); // done with the source before the caller lets it go
+            throw;
+        }
+        return await encoding.ConfigureAwait(false);
+    }
+
+    /// <summary>Encodes on the calling thread, synchronously: what <see cref="EncodeAsync"/> runs, and all a small object in memory needs.</summary>
+    public static EncodedBackup Encode(Stream source, Stream destination, byte[]? key, int compressionLevel, int compressionWorkers, CancellationToken ct)
     {
         using var hashing = new HashingStream(destination, leaveOpen: true);
         using var encrypting = key is null ? null : ChunkedAesGcm.CreateEncryptingStream(hashing, key);
@@ -44,16 +80,16 @@ public static class BackupEncoder
         }, compressionLevel);
         // ZstdNet (native libzstd, shipped in the package) rather than the managed port: in a
         // fresh process, as an operator's `backup` runs, it compresses 100 MB with ~0.4 CPU-s less.
-        var compressing = new CompressionStream((Stream?)encrypting ?? hashing, options); // leaves its stream open
-        await using (compressing.ConfigureAwait(false))
+        using (var compressing = new CompressionStream((Stream?)encrypting ?? hashing, options)) // leaves its stream open
         {
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {
                 int n;
-                while ((n = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct).ConfigureAwait(false)) > 0)
+                while ((n = source.Read(buffer, 0, CopyBufferSize)) > 0)
                 {
-                    await compressing.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                    compressing.Write(buffer, 0, n);
                     sizeBytes += n;
                 }
             }
@@ -63,9 +99,8 @@ public static class BackupEncoder
             }
         } // disposing the compressor writes the end of the frame
 
-        if (encrypting is not null)
-            await encrypting.FinishAsync(ct).ConfigureAwait(false);
-        await hashing.FlushAsync(ct).ConfigureAwait(false);
+        encrypting?.Finish();
+        hashing.Flush();
         return new EncodedBackup(sizeBytes, hashing.BytesHashed, hashing.Sha256Hex);
     }
 }

@@ -24,7 +24,7 @@ public static class ChunkedAesGcm
     /// <summary>Whether <paramref name="firstBytes"/> (at least 4) start an ABE1 object.</summary>
     public static bool HasMagic(ReadOnlySpan<byte> firstBytes) => firstBytes.StartsWith(Magic);
 
-    /// <summary>Wraps <paramref name="destination"/>; call <see cref="ChunkedAesGcmWriteStream.FinishAsync"/> to seal the last chunk.</summary>
+    /// <summary>Wraps <paramref name="destination"/>; call <see cref="ChunkedAesGcmWriteStream.Finish"/> to seal the last chunk.</summary>
     public static ChunkedAesGcmWriteStream CreateEncryptingStream(Stream destination, ReadOnlySpan<byte> key, bool leaveOpen = true) =>
         new(destination, key, leaveOpen);
 

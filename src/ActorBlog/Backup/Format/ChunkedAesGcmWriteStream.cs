@@ -4,9 +4,10 @@ using System.Security.Cryptography;
 namespace ActorBlog.Backup.Format;
 
 /// <summary>
-/// Write side of <see cref="ChunkedAesGcm"/>. Holds at most one chunk of plaintext. Disposing
-/// without <see cref="FinishAsync"/> leaves the output without its final chunk on purpose: an
-/// aborted encode must never produce an object that decrypts as complete.
+/// Write side of <see cref="ChunkedAesGcm"/>, synchronous: the encoder runs on a thread of its own.
+/// Holds at most one chunk of plaintext. Disposing without <see cref="Finish"/> leaves the output
+/// without its final chunk on purpose: an aborted encode must never produce an object that
+/// decrypts as complete.
 /// </summary>
 public sealed class ChunkedAesGcmWriteStream : OneWayStream
 {
@@ -46,27 +47,13 @@ public sealed class ChunkedAesGcmWriteStream : OneWayStream
         }
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
-    {
-        EnsureWritable();
-        while (!buffer.IsEmpty)
-        {
-            if (_plainLength == _plain.Length)
-            {
-                await WriteHeaderOnceAsync(ct).ConfigureAwait(false);
-                await _inner.WriteAsync(_sealed.AsMemory(0, SealChunk(last: false)), ct).ConfigureAwait(false);
-            }
-            buffer = buffer[Buffer(buffer.Span)..];
-        }
-    }
-
     /// <summary>Seals the buffered plaintext (possibly none) as the final chunk.</summary>
-    public async Task FinishAsync(CancellationToken ct = default)
+    public void Finish()
     {
         EnsureWritable();
-        await WriteHeaderOnceAsync(ct).ConfigureAwait(false);
-        await _inner.WriteAsync(_sealed.AsMemory(0, SealChunk(last: true)), ct).ConfigureAwait(false);
-        await _inner.FlushAsync(ct).ConfigureAwait(false);
+        WriteHeaderOnce();
+        _inner.Write(_sealed, 0, SealChunk(last: true));
+        _inner.Flush();
         _finished = true;
     }
 
@@ -100,16 +87,7 @@ public sealed class ChunkedAesGcmWriteStream : OneWayStream
         _headerWritten = true;
     }
 
-    private async ValueTask WriteHeaderOnceAsync(CancellationToken ct)
-    {
-        if (_headerWritten) return;
-        await _inner.WriteAsync(_header, ct).ConfigureAwait(false);
-        _headerWritten = true;
-    }
-
     private void EnsureWritable() => ObjectDisposedException.ThrowIf(_finished, this);
-
-    public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
 
     protected override void Dispose(bool disposing)
     {

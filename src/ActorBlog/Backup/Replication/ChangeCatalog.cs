@@ -23,7 +23,8 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
     {
         var plain = ChangeFormat.Write(batch);
         var encodedBytes = new MemoryStream();
-        var encoded = await BackupEncoder.EncodeAsync(new MemoryStream(plain, writable: false), encodedBytes, key, compressionLevel, ct).ConfigureAwait(false);
+        // In memory and small: encoded right here, not on a thread of its own.
+        var encoded = BackupEncoder.Encode(new MemoryStream(plain, writable: false), encodedBytes, key, compressionLevel, BackupEncoder.DefaultCompressionWorkers, ct);
 
         var first = batch[0];
         var last = batch[^1];

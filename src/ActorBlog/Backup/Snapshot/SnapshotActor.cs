@@ -26,7 +26,7 @@ public sealed class SnapshotActor : ReceiveActor
         /// <summary>zstd worker threads for the upload of what this snapshot stages.</summary>
         public int CompressionWorkers { get; init; } = Format.BackupEncoder.DefaultCompressionWorkers;
 
-        /// <summary>Copy and check at a lower OS priority than the writers (<see cref="BackgroundThread"/>); the encoder keeps the process's, since it queues work to the pool.</summary>
+        /// <summary>Copy, check and encoding at a lower OS priority than the writers (<see cref="BackgroundThread"/>).</summary>
         public bool LowPriority { get; init; }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
 using ActorBlog.Tests.Infrastructure;
 using ZstdSharp;
@@ -228,6 +229,93 @@ public sealed class BackupCodecTests : IDisposable
     public async Task A_key_of_the_wrong_size_is_rejected()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => BackupEncoder.EncodeAsync(new MemoryStream([1]), new MemoryStream(), new byte[16]));
+    }
+
+    [Fact]
+    public async Task A_low_priority_encode_reads_and_compresses_niced_on_a_thread_of_its_own_and_the_result_decodes()
+    {
+        var callers = BackgroundThread.CurrentNice();
+        using var source = new WatchedSource(File.OpenRead(_dbPath));
+        using var stored = new MemoryStream();
+
+        var encoded = await BackupEncoder.EncodeAsync(source, stored, _key, compressionWorkers: 0, lowPriority: true);
+
+        Assert.All(source.Readers, reader =>
+        {
+            Assert.False(reader.Pooled);
+            Assert.Equal(OperatingSystem.IsLinux() ? Math.Min(19, callers + BackgroundThread.LowPriorityNice) : callers, reader.Nice);
+        });
+        Assert.Equal(callers, BackgroundThread.CurrentNice());
+        var (sqlite, _) = await Decode(stored.ToArray(), _key, encoded.Sha256);
+        Assert.Equal(await File.ReadAllBytesAsync(_dbPath), sqlite);
+    }
+
+    [Fact]
+    public async Task A_destination_that_fails_stops_the_encoder_and_its_error_is_the_encodes()
+    {
+        // Endless and incompressible: only the failed destination can end this encode.
+        var e = await Assert.ThrowsAsync<IOException>(() =>
+            BackupEncoder.EncodeAsync(new EndlessNoise(), new RefusingStream(), key: null).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("the store hung up", e.Message);
+    }
+
+    [Fact]
+    public async Task A_cancelled_encode_answers_with_cancellation()
+    {
+        using var source = File.OpenRead(_dbPath);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            BackupEncoder.EncodeAsync(source, new MemoryStream(), key: null, ct: new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>A file stream that notes, on every read, the reading thread's priority and whether it is a pool thread.</summary>
+    private sealed class WatchedSource(FileStream inner) : Stream
+    {
+        public System.Collections.Concurrent.ConcurrentBag<(int Nice, bool Pooled)> Readers { get; } = [];
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Readers.Add((BackgroundThread.CurrentNice(), Thread.CurrentThread.IsThreadPoolThread));
+            return inner.Read(buffer, offset, count);
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class EndlessNoise : OneWayStream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => false;
+
+        public override int Read(Span<byte> buffer)
+        {
+            RandomNumberGenerator.Fill(buffer);
+            return buffer.Length;
+        }
+    }
+
+    private sealed class RefusingStream : OneWayStream
+    {
+        public override bool CanRead => false;
+        public override bool CanWrite => true;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
+            ValueTask.FromException(new IOException("the store hung up"));
     }
 
     private static List<(int Start, int Length)> ChunkBounds(byte[] stored)

@@ -50,42 +50,12 @@ public sealed class BackupCatalog(IBackupTarget target, string prefix, Action<st
         }, ct).ConfigureAwait(false);
 
         var stored = written!;
-        if (verify || !confirmedByStore) await VerifyAsync(stored, ct).ConfigureAwait(false);
+        if (verify || !confirmedByStore)
+            await target.VerifyAsync(stored.DataKey, stored.StoredBytes, stored.Sha256, $"Backup {stored.Id}", ct).ConfigureAwait(false);
 
         var json = Encoding.UTF8.GetBytes(BackupManifest.Serialize(stored));
         await target.PutStreamAsync(ManifestKeyFor(id), (stream, token) => stream.WriteAsync(json, token).AsTask(), ct).ConfigureAwait(false);
         return stored;
-    }
-
-    /// <summary>Reads the data object back; removes it and throws when it is not what the manifest describes.</summary>
-    private async Task VerifyAsync(BackupManifest manifest, CancellationToken ct)
-    {
-        string? mismatch;
-        try
-        {
-            var (bytes, sha256) = await target.HashAsync(manifest.DataKey, ct).ConfigureAwait(false);
-            mismatch = bytes != manifest.StoredBytes || !string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
-                ? $"read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {manifest.StoredBytes} bytes sha256 {manifest.Sha256} were sent."
-                : null;
-        }
-        catch (BackupCorruptException e)
-        {
-            // The store's own checksum caught it before ours could: the same failed verification.
-            mismatch = $"read back from {target.Describe()} damaged: {e.Message}";
-        }
-        if (mismatch is null) return;
-
-        // Never leave an unverified object behind; with no manifest nothing lists it, so a failed delete is only noted.
-        var cleanup = "";
-        try
-        {
-            await target.DeleteAsync(manifest.DataKey, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            cleanup = $" Removing the data object failed too: {e.Message}";
-        }
-        throw new BackupVerificationException($"Backup {manifest.Id} {mismatch}{cleanup}");
     }
 
     /// <summary>

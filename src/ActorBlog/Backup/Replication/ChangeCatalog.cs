@@ -32,16 +32,7 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
         var confirmed = await target.PutStreamAsync(name.Key,
             (stream, token) => stream.WriteAsync(encodedBytes.GetBuffer().AsMemory(0, (int)encodedBytes.Length), token).AsTask(), ct).ConfigureAwait(false);
         if (verify || !confirmed)
-        {
-            var (bytes, sha256) = await target.HashAsync(name.Key, ct).ConfigureAwait(false);
-            if (bytes != encoded.StoredBytes || sha256 != encoded.Sha256)
-            {
-                try { await target.DeleteAsync(name.Key, CancellationToken.None).ConfigureAwait(false); }
-                catch (Exception) { /* listed but failing its checksum: a restore reports it, naming it */ }
-                throw new BackupVerificationException(
-                    $"Change object {name.Key} read back from {target.Describe()} as {bytes} bytes sha256 {sha256}, but {encoded.StoredBytes} bytes sha256 {encoded.Sha256} were sent.");
-            }
-        }
+            await target.VerifyAsync(name.Key, encoded.StoredBytes, encoded.Sha256, $"Change object {name.Key}", ct).ConfigureAwait(false);
         return name;
     }
 

@@ -23,6 +23,7 @@ internal sealed class ThreadHandoff : IDisposable
     private readonly object _gate = new();
     private readonly Queue<(byte[] Buffer, int Length)> _full = new();
     private readonly AutoResetEvent _published = new(false);
+    private readonly ArrayPool<byte> _blocks;
     private readonly int _blockSize;
     private readonly int _capacity;
     private byte[]? _filling;
@@ -30,11 +31,12 @@ internal sealed class ThreadHandoff : IDisposable
     private bool _writerDone;
     private bool _readerGone;
 
-    public ThreadHandoff(int blockSize, int capacity)
+    /// <param name="blocks">Where blocks are rented and returned (by both threads).</param>
+    public ThreadHandoff(int blockSize, int capacity, ArrayPool<byte> blocks)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        (_blockSize, _capacity) = (blockSize, capacity);
+        (_blockSize, _capacity, _blocks) = (blockSize, capacity, blocks);
         Writer = new WriteSide(this);
     }
 
@@ -85,7 +87,7 @@ internal sealed class ThreadHandoff : IDisposable
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(block.Buffer);
+                _blocks.Return(block.Buffer);
             }
         }
         await destination.FlushAsync(ct).ConfigureAwait(false);
@@ -95,7 +97,7 @@ internal sealed class ThreadHandoff : IDisposable
     {
         while (!bytes.IsEmpty)
         {
-            _filling ??= ArrayPool<byte>.Shared.Rent(_blockSize);
+            _filling ??= _blocks.Rent(_blockSize);
             var n = Math.Min(bytes.Length, _blockSize - _filled);
             bytes[..n].CopyTo(_filling.AsSpan(_filled));
             _filled += n;
@@ -126,8 +128,8 @@ internal sealed class ThreadHandoff : IDisposable
     public void Dispose()
     {
         // Both sides are done by now: what is left was never read.
-        if (_filling is not null) ArrayPool<byte>.Shared.Return(_filling);
-        while (_full.TryDequeue(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
+        if (_filling is not null) _blocks.Return(_filling);
+        while (_full.TryDequeue(out var left)) _blocks.Return(left.Buffer);
         _published.Dispose();
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
@@ -12,7 +13,7 @@ public sealed class ThreadHandoffTests
     public async Task Bytes_written_on_a_thread_arrive_whole_and_in_order_then_the_copy_ends()
     {
         var bytes = RandomNumberGenerator.GetBytes(10_000);
-        using var handoff = new ThreadHandoff(blockSize: 64, capacity: 3);
+        using var handoff = new ThreadHandoff(blockSize: 64, capacity: 3, ArrayPool<byte>.Shared);
         var writing = BackgroundThread.Run("test writer", lowPriority: false, () =>
         {
             try
@@ -39,7 +40,7 @@ public sealed class ThreadHandoffTests
     public async Task The_writer_waits_while_the_reader_is_behind_holding_no_more_than_its_capacity()
     {
         const int blockSize = 16, capacity = 2;
-        using var handoff = new ThreadHandoff(blockSize, capacity);
+        using var handoff = new ThreadHandoff(blockSize, capacity, ArrayPool<byte>.Shared);
         var written = 0;
         Thread? writer = null;
         var writing = BackgroundThread.Run("test writer", lowPriority: false, () =>
@@ -74,7 +75,7 @@ public sealed class ThreadHandoffTests
     [Fact]
     public async Task A_reader_that_stops_releases_a_waiting_writer_whose_next_write_throws()
     {
-        using var handoff = new ThreadHandoff(blockSize: 8, capacity: 1);
+        using var handoff = new ThreadHandoff(blockSize: 8, capacity: 1, ArrayPool<byte>.Shared);
         var writing = BackgroundThread.Run("test writer", lowPriority: false, () =>
         {
             try
@@ -97,7 +98,7 @@ public sealed class ThreadHandoffTests
     [Fact]
     public async Task A_cancelled_reader_stops_waiting_for_a_writer_that_writes_nothing()
     {
-        using var handoff = new ThreadHandoff(blockSize: 8, capacity: 1);
+        using var handoff = new ThreadHandoff(blockSize: 8, capacity: 1, ArrayPool<byte>.Shared);
         using var cancel = new CancellationTokenSource();
 
         var copying = handoff.CopyToAsync(new MemoryStream(), cancel.Token);

@@ -24,6 +24,11 @@ public static class BackupEncoder
     private const int HandoffBlockSize = 1024 * 1024;
     private const int HandoffBlocks = 4;
 
+    // The handoff's blocks come from a pool of their own, which keeps at most the few one encode
+    // holds: blocks rented on the encoding thread and returned on pool threads would otherwise
+    // scatter over the shared pool's per-thread slots, a new encoding thread (one per backup) finding none.
+    private static readonly ArrayPool<byte> HandoffBlockPool = ArrayPool<byte>.Create(HandoffBlockSize, HandoffBlocks + 1);
+
     /// <summary>
     /// Encodes on a thread of its own (<see cref="BackgroundThread"/>), at a lower OS priority when
     /// <paramref name="lowPriority"/>, while this side writes the result into <paramref name="destination"/>.
@@ -38,7 +43,7 @@ public static class BackupEncoder
         int compressionWorkers = -1, bool lowPriority = false, CancellationToken ct = default)
     {
         if (compressionWorkers < 0) compressionWorkers = DefaultCompressionWorkers;
-        using var handoff = new ThreadHandoff(HandoffBlockSize, HandoffBlocks);
+        using var handoff = new ThreadHandoff(HandoffBlockSize, HandoffBlocks, HandoffBlockPool);
         var encoding = BackgroundThread.Run("backup encode", lowPriority, () =>
         {
             try

@@ -37,18 +37,18 @@ public static class BackupEncoder
     /// requests queued behind it wait that long. Reads <paramref name="source"/> synchronously.
     /// </summary>
     /// <param name="key">32 bytes to encrypt with, or null for a plain zstd frame that stock <c>zstd -d</c> restores.</param>
-    /// <param name="compressionWorkers">zstd worker threads; 0 compresses on the encoding thread itself.</param>
+    /// <param name="compressionWorkers">zstd worker threads (<see cref="DefaultCompressionWorkers"/> when null); 0 compresses on the encoding thread itself.</param>
     public static async Task<EncodedBackup> EncodeAsync(
         Stream source, Stream destination, byte[]? key, int compressionLevel = DefaultCompressionLevel,
-        int compressionWorkers = -1, bool lowPriority = false, CancellationToken ct = default)
+        int? compressionWorkers = null, bool lowPriority = false, CancellationToken ct = default)
     {
-        if (compressionWorkers < 0) compressionWorkers = DefaultCompressionWorkers;
+        var workers = compressionWorkers ?? DefaultCompressionWorkers;
         using var handoff = new ThreadHandoff(HandoffBlockSize, HandoffBlocks, HandoffBlockPool);
         var encoding = BackgroundThread.Run("backup encode", lowPriority, () =>
         {
             try
             {
-                return Encode(source, handoff.Writer, key, compressionLevel, compressionWorkers, ct);
+                return Encode(source, handoff.Writer, key, compressionLevel, workers, ct);
             }
             finally
             {

@@ -24,16 +24,16 @@ internal static class BackgroundThread
     public const int LowPriorityNice = 10;
     private const int MaxNice = 19;
 
-    public static async Task<T> Run<T>(string name, bool lowPriority, Func<T> step)
+    public static Task<T> Run<T>(string name, bool lowPriority, Func<T> step)
     {
         T result = default!;
         Exception? failure = null;
-        using var finished = new ManualResetEvent(false);
-        new Thread(() =>
+        var finished = new ManualResetEvent(false);
+        var thread = new Thread(() =>
         {
-            if (lowPriority) TryLowerPriority();
             try
             {
+                if (lowPriority) TryLowerPriority();
                 result = step();
             }
             catch (Exception e)
@@ -45,10 +45,25 @@ internal static class BackgroundThread
         {
             IsBackground = true,
             Name = name,
-        }.Start();
-        await SignalledAsync(finished, CancellationToken.None).ConfigureAwait(false);
-        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
-        return result;
+        };
+        try
+        {
+            thread.Start(); // a thread that cannot start throws here, to the caller, rather than into a task nobody finishes
+        }
+        catch
+        {
+            finished.Dispose();
+            throw;
+        }
+        return Outcome();
+
+        async Task<T> Outcome()
+        {
+            using (finished)
+                await SignalledAsync(finished, CancellationToken.None).ConfigureAwait(false);
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+            return result;
+        }
     }
 
     public static Task Run(string name, bool lowPriority, Action step) =>
@@ -89,7 +104,14 @@ internal static class BackgroundThread
     // Best effort: a step at normal priority is slower for the writers, not wrong.
     private static void TryLowerPriority()
     {
-        if (OperatingSystem.IsLinux()) Native.setpriority(Native.PRIO_PROCESS, Native.gettid(), Math.Min(MaxNice, CurrentNice() + LowPriorityNice));
+        try
+        {
+            if (OperatingSystem.IsLinux()) Native.setpriority(Native.PRIO_PROCESS, Native.gettid(), Math.Min(MaxNice, CurrentNice() + LowPriorityNice));
+        }
+        catch (Exception)
+        {
+            // no libc to ask: the step runs at the process's priority
+        }
     }
 
     private static class Native

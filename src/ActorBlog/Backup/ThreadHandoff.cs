@@ -5,8 +5,8 @@ namespace ActorBlog.Backup;
 /// <summary>
 /// Bytes written on a <see cref="BackgroundThread"/> step (synchronously, maybe at low priority)
 /// and copied by an async reader on the pool into a stream that wants async writes (an upload).
-/// At most <c>capacity</c> blocks are held: the writer waits when the reader falls behind, the
-/// reader awaits when the writer does.
+/// At most <c>capacity</c> blocks wait in between (and one more in the reader's write, one being
+/// filled): the writer waits when the reader falls behind, the reader awaits when the writer does.
 /// <para>
 /// The writer never queues work to the pool, for the reason <see cref="BackgroundThread"/> gives:
 /// it wakes the reader by setting a wait handle that a pool wait thread observes. The reader
@@ -51,7 +51,7 @@ internal sealed class ThreadHandoff : IDisposable
         _published.Set();
     }
 
-    /// <summary>The reader stopped (its copy threw): the writer's next write throws rather than wait for room that never comes.</summary>
+    /// <summary>The reader stopped (its copy threw): the writer's next write throws, and so does one waiting for room that never comes.</summary>
     public void ReaderGone()
     {
         lock (_gate)
@@ -95,6 +95,7 @@ internal sealed class ThreadHandoff : IDisposable
 
     private void Write(ReadOnlySpan<byte> bytes)
     {
+        if (Volatile.Read(ref _readerGone)) throw ReaderStopped();
         while (!bytes.IsEmpty)
         {
             _filling ??= _blocks.Rent(_blockSize);
@@ -108,8 +109,10 @@ internal sealed class ThreadHandoff : IDisposable
 
     private void Publish()
     {
-        if (!TryPublish()) throw new OperationCanceledException("The reader of the handoff stopped.");
+        if (!TryPublish()) throw ReaderStopped();
     }
+
+    private static OperationCanceledException ReaderStopped() => new("The reader of the handoff stopped.");
 
     /// <summary>Queues the filled block once there is room; false, keeping it, when the reader is gone.</summary>
     private bool TryPublish()
@@ -129,6 +132,7 @@ internal sealed class ThreadHandoff : IDisposable
     {
         // Both sides are done by now: what is left was never read.
         if (_filling is not null) _blocks.Return(_filling);
+        _filling = null;
         while (_full.TryDequeue(out var left)) _blocks.Return(left.Buffer);
         _published.Dispose();
     }

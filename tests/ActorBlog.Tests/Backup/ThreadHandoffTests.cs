@@ -63,8 +63,8 @@ public sealed class ThreadHandoffTests
         var copying = handoff.CopyToAsync(destination, CancellationToken.None);
 
         // The reader holds one block in a write that has not returned, the queue is full, and the writer waits with the next.
-        await AwaitAssert(() => Assert.True(writer is not null && writer.ThreadState.HasFlag(ThreadState.WaitSleepJoin) && Volatile.Read(ref written) == 1 + capacity));
-        Assert.Equal(1, destination.Entered);
+        await AwaitAssert(() => Assert.True(writer is not null && writer.ThreadState.HasFlag(ThreadState.WaitSleepJoin)
+            && Volatile.Read(ref written) == 1 + capacity && destination.Entered == 1));
 
         destination.Open();
         await copying.WaitAsync(Patience);
@@ -88,7 +88,7 @@ public sealed class ThreadHandoffTests
             }
         });
 
-        var failed = await Assert.ThrowsAsync<IOException>(() => handoff.CopyToAsync(new FailingStream(), CancellationToken.None));
+        var failed = await Assert.ThrowsAsync<IOException>(() => handoff.CopyToAsync(new FailingStream(), CancellationToken.None).WaitAsync(Patience));
         handoff.ReaderGone();
 
         Assert.Equal("the store hung up", failed.Message);

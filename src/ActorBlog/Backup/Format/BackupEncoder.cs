@@ -24,10 +24,11 @@ public static class BackupEncoder
     private const int HandoffBlockSize = 1024 * 1024;
     private const int HandoffBlocks = 4;
 
-    // The handoff's blocks come from a pool of their own, which keeps at most the few one encode
-    // holds: blocks rented on the encoding thread and returned on pool threads would otherwise
-    // scatter over the shared pool's per-thread slots, a new encoding thread (one per backup) finding none.
-    private static readonly ArrayPool<byte> HandoffBlockPool = ArrayPool<byte>.Create(HandoffBlockSize, HandoffBlocks + 1);
+    // The handoff's blocks come from a pool of their own, which keeps the six one encode holds (the
+    // waiting ones, one in the upload's write, one being filled): blocks rented on the encoding
+    // thread and returned on pool threads would otherwise scatter over the shared pool's per-thread
+    // slots, a new encoding thread (one per backup) finding none.
+    private static readonly ArrayPool<byte> HandoffBlockPool = ArrayPool<byte>.Create(HandoffBlockSize, HandoffBlocks + 2);
 
     /// <summary>
     /// Encodes on a thread of its own (<see cref="BackgroundThread"/>), at a lower OS priority when
@@ -63,6 +64,7 @@ public static class BackupEncoder
         {
             handoff.ReaderGone();
             await Task.WhenAny(encoding).ConfigureAwait(false); // done with the source before the caller lets it go
+            _ = encoding.Exception; // observed: the reader's failure is the one reported
             throw;
         }
         return await encoding.ConfigureAwait(false);

@@ -20,6 +20,13 @@ public abstract class OneWayStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Flush() { }
 
+    // Stream's default would queue Flush to the pool; these streams flush synchronously or not at all.
+    public override Task FlushAsync(CancellationToken ct)
+    {
+        Flush();
+        return Task.CompletedTask;
+    }
+
     // The array overloads forward to the span and memory ones, which a derived stream overrides
     // for its own way; Stream's defaults for those would call back into the array overloads.
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

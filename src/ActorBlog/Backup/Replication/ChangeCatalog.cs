@@ -23,7 +23,7 @@ public sealed class ChangeCatalog(IBackupTarget target, string prefix)
     {
         var plain = ChangeFormat.Write(batch);
         var encodedBytes = new MemoryStream();
-        // In memory and small: encoded right here, not on a thread of its own.
+        // In memory and small: encoded on this thread, not on one of its own (zstd may still start its workers).
         var encoded = BackupEncoder.Encode(new MemoryStream(plain, writable: false), encodedBytes, key, compressionLevel, BackupEncoder.DefaultCompressionWorkers, ct);
 
         var first = batch[0];

@@ -63,8 +63,6 @@ internal sealed class S3ObjectWriteStream : OneWayStream
         return n;
     }
 
-    public override Task FlushAsync(CancellationToken token) => Task.CompletedTask;
-
     /// <summary>Makes the object visible; true when the store's answer confirms that it holds exactly the bytes written (<see cref="UploadChecksum"/>).</summary>
     public async Task<bool> CompleteAsync()
     {

@@ -14,6 +14,9 @@ public sealed partial class ProgramProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly Lock _killLock = new();
+    private Task? _killed;
+
     private ProgramProcess(Process process) => _process = process;
 
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ActorBlog.Host.dll");
@@ -130,12 +133,43 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Ends the program with no chance to clean up, as a power cut would.</summary>
-    public async Task KillAsync()
+    /// <summary>
+    /// Ends the program with no chance to clean up, as a power cut would. Callers that race to kill
+    /// it (a test's writers do) share the one kill and its wait.
+    /// </summary>
+    public Task KillAsync()
+    {
+        lock (_killLock) return _killed ??= KillOnceAsync();
+    }
+
+    private async Task KillOnceAsync()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Say what the kernel says it is doing, so a slow death can be told from a lost exit.
+            throw new TimeoutException($"pid {_process.Id} was not reaped 30 s after SIGKILL; {ProcState(_process.Id)}");
+        }
+    }
+
+    private static string ProcState(int pid)
+    {
+        try
+        {
+            var state = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? "no State line";
+            var waits = Directory.GetDirectories($"/proc/{pid}/task")
+                .Select(t => File.ReadAllText(Path.Combine(t, "wchan"))).Where(w => w is not "" and not "0").Distinct();
+            return $"{state.Trim()}; threads waiting in: {string.Join(", ", waits)}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"/proc/{pid} unreadable ({e.Message}): the process is gone, its exit was not seen";
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Security.Cryptography;
 using ActorBlog.Backup;
 using ActorBlog.Backup.Format;
+using ActorBlog.Host.Tests.Infrastructure;
+using ActorBlog.Tests.Infrastructure;
 
 namespace ActorBlog.Tests.Backup;
 
@@ -63,8 +65,9 @@ public sealed class ThreadHandoffTests
         var copying = handoff.CopyToAsync(destination, CancellationToken.None);
 
         // The reader holds one block in a write that has not returned, the queue is full, and the writer waits with the next.
-        await AwaitAssert(() => Assert.True(writer is not null && writer.ThreadState.HasFlag(ThreadState.WaitSleepJoin)
-            && Volatile.Read(ref written) == 1 + capacity && destination.Entered == 1));
+        await Eventually.Until(
+            () => Task.FromResult((Waiting: writer?.ThreadState.HasFlag(ThreadState.WaitSleepJoin) == true, Written: Volatile.Read(ref written), destination.Entered)),
+            state => state is { Waiting: true, Written: 1 + capacity, Entered: 1 }, Patience, "the writer waiting with capacity + 1 blocks out");
 
         destination.Open();
         await copying.WaitAsync(Patience);
@@ -88,7 +91,7 @@ public sealed class ThreadHandoffTests
             }
         });
 
-        var failed = await Assert.ThrowsAsync<IOException>(() => handoff.CopyToAsync(new FailingStream(), CancellationToken.None).WaitAsync(Patience));
+        var failed = await Assert.ThrowsAsync<IOException>(() => handoff.CopyToAsync(new RefusingStream(), CancellationToken.None).WaitAsync(Patience));
         handoff.ReaderGone();
 
         Assert.Equal("the store hung up", failed.Message);
@@ -105,24 +108,6 @@ public sealed class ThreadHandoffTests
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => copying.WaitAsync(Patience));
-    }
-
-    /// <summary>Polls, as TestKit's AwaitAssert does, for a state another thread reaches.</summary>
-    private static async Task AwaitAssert(Action assertion)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                assertion();
-                return;
-            }
-            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(10);
-            }
-        }
     }
 
     /// <summary>Accepts writes only once opened; counts the writes that have started.</summary>
@@ -145,14 +130,5 @@ public sealed class ThreadHandoffTests
             await _open.Task;
             Interlocked.Add(ref _length, buffer.Length);
         }
-    }
-
-    private sealed class FailingStream : OneWayStream
-    {
-        public override bool CanRead => false;
-        public override bool CanWrite => true;
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
-            ValueTask.FromException(new IOException("the store hung up"));
     }
 }

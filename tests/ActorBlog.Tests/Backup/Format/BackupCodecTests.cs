@@ -309,15 +309,6 @@ public sealed class BackupCodecTests : IDisposable
         }
     }
 
-    private sealed class RefusingStream : OneWayStream
-    {
-        public override bool CanRead => false;
-        public override bool CanWrite => true;
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
-            ValueTask.FromException(new IOException("the store hung up"));
-    }
-
     private static List<(int Start, int Length)> ChunkBounds(byte[] stored)
     {
         var bounds = new List<(int, int)>();

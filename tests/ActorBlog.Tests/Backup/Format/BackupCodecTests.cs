@@ -246,8 +246,35 @@ public sealed class BackupCodecTests : IDisposable
             Assert.Equal(OperatingSystem.IsLinux() ? Math.Min(19, callers + BackgroundThread.LowPriorityNice) : callers, reader.Nice);
         });
         Assert.Equal(callers, BackgroundThread.CurrentNice());
+        // A thread inherits its creator's priority: had the niced encoder queued pool work (and so started a
+        // worker) or started the runtime's own threads, the whole process would now run part of its work niced.
+        Assert.All(RuntimeThreads(), thread => Assert.True(thread.Nice == callers, $"{thread.Name} runs at nice {thread.Nice}"));
         var (sqlite, _) = await Decode(stored.ToArray(), _key, encoded.Sha256);
         Assert.Equal(await File.ReadAllBytesAsync(_dbPath), sqlite);
+    }
+
+    /// <summary>The runtime's threads in this process (pool workers, the pool's wait and gate threads, the JIT's), with their nice values.</summary>
+    private static IEnumerable<(string Name, int Nice)> RuntimeThreads()
+    {
+        if (!OperatingSystem.IsLinux()) yield break;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended meanwhile
+            }
+            var open = stat.IndexOf('(');
+            var close = stat.LastIndexOf(')');
+            var name = stat[(open + 1)..close];
+            // After the name: state is field 3, nice field 19 (proc(5)).
+            var nice = int.Parse(stat[(close + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+            if (name.StartsWith(".NET", StringComparison.Ordinal)) yield return (name, nice);
+        }
     }
 
     [Fact]

@@ -21,12 +21,12 @@ public sealed class BackupCrashTests(S3rverFixture s3) : IDisposable
 
     private string TempDir => Path.Combine(_dir, "data", "tmp");
 
-    private ProgramProcess Start(FaultProxy proxy) => ProgramProcess.Start(_dir, new Dictionary<string, string>
+    private ProgramProcess Start(FaultProxy proxy)
     {
-        ["ACTORBLOG_AUTHOR_TOKEN"] = Token, ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = proxy.Endpoint,
-        ["SPACES_REGION"] = S3rverFixture.Region, ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey,
-        ["SPACES_SECRET"] = S3rverFixture.SecretKey,
-    }, "serve", "--urls", "http://127.0.0.1:0", "--config", Config());
+        var env = s3.ProgramEnvironment(proxy.Endpoint);
+        env["ACTORBLOG_AUTHOR_TOKEN"] = Token;
+        return ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0", "--config", Config());
+    }
 
     private string Config()
     {

@@ -21,11 +21,7 @@ public sealed class BackupPipelineTests(S3rverFixture s3) : IDisposable
     // Scheduled backups are off so every backup in these tests is one the test asked for.
     private const string ManualOnly = "actorblog.backup.enabled = off\n";
 
-    private Hashtable S3Environment(string endpoint) => new()
-    {
-        ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = endpoint, ["SPACES_REGION"] = S3rverFixture.Region,
-        ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey, ["SPACES_SECRET"] = S3rverFixture.SecretKey,
-    };
+    private Hashtable S3Environment(string endpoint) => new(s3.ProgramEnvironment(endpoint));
 
     private static string S3Config() => ManualOnly +
         $"actorblog.backup.s3 {{ force-path-style = on, prefix = \"host-{Guid.NewGuid():N}\" }}\n";

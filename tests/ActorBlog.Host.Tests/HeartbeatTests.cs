@@ -85,12 +85,8 @@ public sealed class HeartbeatTests(S3rverFixture s3) : IDisposable
               supervision { min-backoff = 100ms, max-backoff = 500ms }
             }
             """);
-        var env = new Dictionary<string, string>
-        {
-            ["ACTORBLOG_AUTHOR_TOKEN"] = Token, ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = proxy.Endpoint,
-            ["SPACES_REGION"] = S3rverFixture.Region, ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey,
-            ["SPACES_SECRET"] = S3rverFixture.SecretKey,
-        };
+        var env = s3.ProgramEnvironment(proxy.Endpoint);
+        env["ACTORBLOG_AUTHOR_TOKEN"] = Token;
         await using var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0", "--config", "heartbeat.conf");
         using var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);

@@ -57,12 +57,9 @@ public sealed class MetricsTests(S3rverFixture s3) : IDisposable
               drill.interval = 1s
             }
             """);
-        var env = new Dictionary<string, string>
-        {
-            ["ACTORBLOG_AUTHOR_TOKEN"] = Token, ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = proxy.Endpoint,
-            ["SPACES_REGION"] = S3rverFixture.Region, ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey,
-            ["SPACES_SECRET"] = S3rverFixture.SecretKey, ["ACTORBLOG_BACKUP_KEY"] = backupKey,
-        };
+        var env = s3.ProgramEnvironment(proxy.Endpoint);
+        env["ACTORBLOG_AUTHOR_TOKEN"] = Token;
+        env["ACTORBLOG_BACKUP_KEY"] = backupKey;
         var program = ProgramProcess.Start(_dir, env, "serve", "--urls", "http://127.0.0.1:0", "--config", "metrics.conf");
         var client = new HttpClient { BaseAddress = await program.Listening.WaitAsync(TimeSpan.FromMinutes(2)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);

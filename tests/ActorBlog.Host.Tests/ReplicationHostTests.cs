@@ -21,12 +21,7 @@ public sealed class ReplicationHostTests(S3rverFixture s3)
             Interlocked.Increment(ref _requests);
             return Fault.Pass;
         };
-        var env = new Hashtable
-        {
-            ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = proxy.Endpoint, ["SPACES_REGION"] = S3rverFixture.Region,
-            ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey, ["SPACES_SECRET"] = S3rverFixture.SecretKey,
-            ["ACTORBLOG_REPLICATION_MODE"] = mode,
-        };
+        var env = new Hashtable(s3.ProgramEnvironment(proxy.Endpoint)) { ["ACTORBLOG_REPLICATION_MODE"] = mode };
         var host = await TestHost.StartAsync($$"""
             actorblog.backup {
               interval = 1h

@@ -37,11 +37,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     {
         var proxy = await FaultProxy.StartAsync(s3.Endpoint);
         var prefix = $"faults-{Guid.NewGuid():N}";
-        var env = new Hashtable
-        {
-            ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = proxy.Endpoint, ["SPACES_REGION"] = S3rverFixture.Region,
-            ["SPACES_BUCKET"] = s3.Bucket, ["SPACES_KEY"] = S3rverFixture.AccessKey, ["SPACES_SECRET"] = S3rverFixture.SecretKey,
-        };
+        var env = new Hashtable(s3.ProgramEnvironment(proxy.Endpoint));
         var host = await TestHost.StartAsync($$"""
             actorblog.backup {
               enabled = off

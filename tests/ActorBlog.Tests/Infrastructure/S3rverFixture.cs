@@ -30,6 +30,16 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     public string Endpoint { get; private set; } = "";
 
     /// <summary>
+    /// What the program reads from its environment to back up to this s3rver's bucket, reached at
+    /// <paramref name="endpoint"/> (a fault proxy's) or at the server itself. Add the test's own settings to it.
+    /// </summary>
+    public Dictionary<string, string> ProgramEnvironment(string? endpoint = null) => new()
+    {
+        ["ACTORBLOG_BACKUP_TARGET"] = "s3", ["SPACES_ENDPOINT"] = endpoint ?? Endpoint, ["SPACES_REGION"] = Region,
+        ["SPACES_BUCKET"] = Bucket, ["SPACES_KEY"] = AccessKey, ["SPACES_SECRET"] = SecretKey,
+    };
+
+    /// <summary>
     /// The file in which s3rver keeps the bytes of the object at <paramref name="key"/>: the key's
     /// folders under the bucket's, then "{name}._S3rver_object" (its MD5, the ETag, is kept apart
     /// in "._S3rver_object.md5", so changing this file is damage the store does not notice itself).

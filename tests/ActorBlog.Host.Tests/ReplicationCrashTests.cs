@@ -136,7 +136,7 @@ public sealed class ReplicationCrashTests(S3rverFixture s3) : IDisposable
     {
         const int Kills = 3;
         var env = S3Env();
-        // A prefix of its own: the tests share the bucket (this one had been writing at its root).
+        // A prefix of its own: the tests share the bucket.
         var config = Config("sync", $"actorblog.backup.s3.prefix = \"sync-crash-{Guid.NewGuid():N}\"");
         var acknowledged = new List<string>();
         for (var kill = 0; kill < Kills; kill++)

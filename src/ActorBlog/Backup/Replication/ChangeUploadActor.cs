@@ -32,7 +32,9 @@ public sealed class ChangeUploadActor : ReceiveActor
         Receive<Ship>(ship =>
         {
             var replyTo = Sender;
-            catalog.StoreAsync(ship.Batch, options.Key, options.CompressionLevel, options.Verify, CancellationToken.None)
+            // Off the dispatcher: the batch is serialized and encoded before the store's first await, and a batch
+            // held through an outage can reach max-pending-mb (tens of milliseconds of zstd).
+            Task.Run(() => catalog.StoreAsync(ship.Batch, options.Key, options.CompressionLevel, options.Verify, CancellationToken.None))
                 .PipeTo(Self, Self, success: key => new Answer(new Shipped(ship.BatchId, key), replyTo, false),
                     failure: e => new Answer(new ShipFailed(ship.BatchId, BackupErrors.Describe(e)), replyTo, true));
         });

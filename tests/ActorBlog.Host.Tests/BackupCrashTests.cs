@@ -67,8 +67,7 @@ public sealed class BackupCrashTests(S3rverFixture s3) : IDisposable
         }
         // What the kill left behind: the staged snapshot, and nothing in the store that lists.
         Assert.NotEmpty(Staged());
-        using var store = new S3BackupTarget(new S3TargetOptions(
-            s3.Endpoint, S3rverFixture.Region, s3.Bucket, _prefix, true, S3rverFixture.AccessKey, S3rverFixture.SecretKey));
+        using var store = new S3BackupTarget(s3.TargetOptions(_prefix));
         var direct = new BackupCatalog(store, _prefix);
         Assert.Empty(await direct.ListAsync(CancellationToken.None));
 

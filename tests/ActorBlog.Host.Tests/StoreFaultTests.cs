@@ -50,8 +50,7 @@ public sealed class StoreFaultTests(S3rverFixture s3)
     }
 
     /// <summary>The store as it really is, bypassing the proxy.</summary>
-    private BackupCatalog Direct(string prefix) => new(new S3BackupTarget(new S3TargetOptions(
-        s3.Endpoint, S3rverFixture.Region, s3.Bucket, prefix, true, S3rverFixture.AccessKey, S3rverFixture.SecretKey)), prefix);
+    private BackupCatalog Direct(string prefix) => new(new S3BackupTarget(s3.TargetOptions(prefix)), prefix);
 
     private static Task<string> RequestAsync(TestHost host) => BackupState.RequestAsync(host.Client);
 

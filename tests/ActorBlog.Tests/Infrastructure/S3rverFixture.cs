@@ -1,3 +1,4 @@
+using ActorBlog.Backup.Targets;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -28,6 +29,13 @@ public sealed partial class S3rverFixture : IAsyncLifetime
 
     public string Bucket => "actorblog-test";
     public string Endpoint { get; private set; } = "";
+
+    /// <summary>
+    /// A target on this s3rver's bucket under <paramref name="prefix"/>, reached at <paramref name="endpoint"/>
+    /// (a fault proxy's) or at the server itself: what a test opens in its own process.
+    /// </summary>
+    public S3TargetOptions TargetOptions(string prefix, string? endpoint = null) =>
+        new(endpoint ?? Endpoint, Region, Bucket, prefix, ForcePathStyle: true, AccessKey, SecretKey);
 
     /// <summary>
     /// What the program reads from its environment to back up to this s3rver's bucket, reached at

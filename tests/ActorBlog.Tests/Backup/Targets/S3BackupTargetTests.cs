@@ -19,8 +19,7 @@ public sealed class S3BackupTargetTests : IDisposable
     {
         _s3 = s3;
         // A prefix per test keeps tests independent of each other and of their order.
-        _options = new S3TargetOptions(s3.Endpoint, S3rverFixture.Region, s3.Bucket, $"t-{Guid.NewGuid():N}",
-            ForcePathStyle: true, S3rverFixture.AccessKey, S3rverFixture.SecretKey);
+        _options = s3.TargetOptions($"t-{Guid.NewGuid():N}");
         _target = new S3BackupTarget(_options) { ListPageSize = 2 };
     }
 

@@ -42,8 +42,7 @@ public sealed partial class StoreChecksumTests(S3rverFixture s3) : IAsyncLifetim
                 Interlocked.Increment(ref _changeGets);
             return Fault.Pass;
         };
-        _target = new S3BackupTarget(new S3TargetOptions(_proxy.Endpoint, S3rverFixture.Region, s3.Bucket, _prefix,
-            ForcePathStyle: true, S3rverFixture.AccessKey, S3rverFixture.SecretKey) { MaxErrorRetry = 0 });
+        _target = new S3BackupTarget(s3.TargetOptions(_prefix, _proxy.Endpoint) with { MaxErrorRetry = 0 });
         _catalog = new BackupCatalog(_target, _prefix);
     }
 
